@@ -46,11 +46,11 @@ export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.username || u.password) {
-      u.username = u.username ? '[REDACTED]' : '';
-      u.password = u.password ? '[REDACTED]' : '';
+      u.username = u.username ? 'redacted' : '';
+      u.password = u.password ? 'redacted' : '';
     }
     for (const key of [...u.searchParams.keys()]) {
-      if (/key|token|secret|pass|auth/i.test(key)) u.searchParams.set(key, '[REDACTED]');
+      if (/key|token|secret|pass|auth/i.test(key)) u.searchParams.set(key, 'redacted');
     }
     return u.toString();
   } catch {
