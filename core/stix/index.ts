@@ -1,3 +1,7 @@
 /** The STIX toolkit: pure functions, no I/O. */
 export * from './types';
 export * from './markings';
+export * from './timestamps';
+export * from './id-format';
+export * from './ids';
+export * from './observable-ids';

@@ -35,3 +35,8 @@ export interface StreamEvent {
   synchronized?: boolean;
   previous_standard?: string | null;
 }
+
+export interface KillChainPhase {
+  kill_chain_name: string;
+  phase_name: string;
+}
