@@ -5,3 +5,4 @@ export * from './timestamps';
 export * from './id-format';
 export * from './ids';
 export * from './observable-ids';
+export * from './patterns';
