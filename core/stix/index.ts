@@ -6,3 +6,7 @@ export * from './id-format';
 export * from './ids';
 export * from './observable-ids';
 export * from './patterns';
+export * from './opencti-types';
+export * from './refs';
+export * from './rules';
+export * from './validate';
