@@ -6,6 +6,8 @@ export * from './id-format';
 export * from './ids';
 export * from './observable-ids';
 export * from './patterns';
+export * from './builders';
+export * from './observables';
 export * from './opencti-types';
 export * from './refs';
 export * from './rules';
