@@ -10,5 +10,8 @@ export * from './builders';
 export * from './observables';
 export * from './opencti-types';
 export * from './refs';
+export * from './embedded';
+export * from './topo';
 export * from './rules';
 export * from './validate';
+export * from './split';

@@ -1,6 +1,6 @@
 /**
- * Where STIX objects reference each other. A reference is a string holding `<type>--…` under a property named
- * `*_ref` (one) or `*_refs` (a list), found:
+ * Where STIX objects reference each other. A reference is a non-empty string (normally `<type>--<uuid>`) under a
+ * property named `*_ref` (one) or `*_refs` (a list), found:
  * - at the top level of the object (`created_by_ref`, `object_refs`, `source_ref`, custom `x_*_ref`...);
  * - in `granular_markings[].marking_ref` (the marking must exist before what it marks);
  * - anywhere inside `extensions` (SCO extensions carry refs: `archive-ext.contains_refs`...).
@@ -16,7 +16,8 @@ export interface RefSite {
 }
 
 const isRefKey = (key: string): boolean => key.endsWith('_ref') || key.endsWith('_refs');
-const looksLikeRef = (value: unknown): value is string => typeof value === 'string' && value.indexOf('--') > 0;
+/** Any non-empty string: OpenCTI's own exports may reference an object by its bare internal id (`x_opencti_id`). */
+const looksLikeRef = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
