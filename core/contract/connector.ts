@@ -66,7 +66,7 @@ export interface ConnectorDefinition<Spec extends ConfigSpec = ConfigSpec, S ext
   /** default CONNECTOR_DURATION_PERIOD when none is configured (ISO-8601) */
   defaultPeriod?: string;
   /** default HTTP client options (derived from its config, e.g. `ssl_verify`) */
-  http?: (config: InferConfig<Spec>) => HttpClientOptions;
+  http?(config: InferConfig<Spec>): HttpClientOptions;
   collect(ctx: CollectContext<InferConfig<Spec>, S>): AsyncIterable<Batch<S>>;
   /** reach every configured endpoint without importing; throw an OctiError for a failure that ends the check */
   check?(ctx: CheckContext<InferConfig<Spec>>): Promise<CheckLine[]>;

@@ -137,7 +137,14 @@ describe('configuration errors name the variable and the YAML key', () => {
     expect(problems(() => resolveConfig(def, { env: { ...base, CONNECTOR_TYPE: 'STREAM' } }))).toEqual(['CONNECTOR_TYPE (connector.type): demo-feed is a EXTERNAL_IMPORT connector, not STREAM']);
   });
   it('never echoes a secret value in a validation error', () => {
-    const secretDef = defineConnector({ ...def, config: { ...def.config, count: field.integer('n').secret() } });
+    const secretDef = defineConnector({
+      name: 'demo-feed',
+      type: 'EXTERNAL_IMPORT',
+      description: 'test connector',
+      imports: [],
+      config: { count: field.integer('n').secret() },
+      async *collect() {},
+    });
     const p = problems(() => resolveConfig(secretDef, { env: { ...base, DEMO_FEED_COUNT: 'hunter2-secret' } }));
     expect(p).toEqual(['DEMO_FEED_COUNT (demo_feed.count): invalid value']);
     expect(p.join()).not.toContain('hunter2');
