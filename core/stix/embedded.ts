@@ -5,14 +5,7 @@
  * - kill chain phases: identified by `kill_chain_name` + `phase_name`.
  * Duplicates keep their first occurrence.
  */
-import { externalReferenceId, killChainPhaseId } from './ids';
-import type { ExternalReference, StixObject } from './types';
-
-export interface EmbeddedCleanup {
-  object: StixObject;
-  /** human-readable notes on what was removed (empty when nothing was) */
-  notes: string[];
-}
+import type { StixObject } from './types';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -22,21 +15,24 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * The identity OpenCTI gives an external reference (ids.ts externalReferenceId hashes exactly this data); the
+ * plain text is compared instead of its hash, which is equivalent and far cheaper.
+ */
 function referenceKey(entry: unknown): string | undefined {
   if (!isRecord(entry)) return undefined;
-  const ref: Pick<ExternalReference, 'url' | 'source_name' | 'external_id'> = {
-    source_name: text(entry.source_name) ?? '',
-    url: text(entry.url),
-    external_id: text(entry.external_id),
-  };
-  return externalReferenceId(ref);
+  const url = text(entry.url);
+  if (url) return JSON.stringify({ url });
+  const source = text(entry.source_name);
+  const external = text(entry.external_id);
+  return source && external ? JSON.stringify({ external_id: external, source_name: source }) : undefined;
 }
 
 function phaseKey(entry: unknown): string | undefined {
   if (!isRecord(entry)) return undefined;
   const chain = text(entry.kill_chain_name);
   const phase = text(entry.phase_name);
-  return chain && phase ? killChainPhaseId(chain, phase) : undefined;
+  return chain && phase ? JSON.stringify([chain, phase]) : undefined;
 }
 
 function dedupe(list: unknown[], keyOf: (entry: unknown) => string | undefined): { kept: unknown[]; unidentified: number; duplicates: number } {
@@ -62,10 +58,12 @@ const LISTS: Array<{ key: string; keyOf: (entry: unknown) => string | undefined;
   { key: 'kill_chain_phases', keyOf: phaseKey, what: 'kill chain phase' },
 ];
 
-/** The object with its embedded lists deduplicated; the same object when nothing changed. */
-export function cleanEmbedded(object: StixObject): EmbeddedCleanup {
+/**
+ * The object with its embedded lists deduplicated; the same object when nothing changed. What was removed is
+ * described in `notes` (one line per list touched) when a list is given.
+ */
+export function cleanEmbedded(object: StixObject, notes: string[] = []): StixObject {
   let copy: StixObject | undefined;
-  const notes: string[] = [];
   for (const { key, keyOf, what } of LISTS) {
     const list = object[key];
     if (!Array.isArray(list)) continue;
@@ -76,5 +74,5 @@ export function cleanEmbedded(object: StixObject): EmbeddedCleanup {
     if (unidentified > 0) notes.push(`${object.id}: ${unidentified} ${what}(s) without identity removed from ${key}`);
     if (duplicates > 0) notes.push(`${object.id}: ${duplicates} duplicate ${what}(s) removed from ${key}`);
   }
-  return { object: copy ?? object, notes };
+  return copy ?? object;
 }

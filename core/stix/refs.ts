@@ -23,33 +23,40 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function collectInto(sites: RefSite[], key: string, value: unknown, path: string): void {
+export type RefVisitor = (ref: string, path: string) => void;
+
+function visitValue(visit: RefVisitor, key: string, value: unknown, path: string): void {
   if (key.endsWith('_ref')) {
-    if (looksLikeRef(value)) sites.push({ path, ref: value });
+    if (looksLikeRef(value)) visit(value, path);
   } else if (Array.isArray(value)) {
-    for (const item of value) if (looksLikeRef(item)) sites.push({ path, ref: item });
+    for (const item of value) if (looksLikeRef(item)) visit(item, path);
   }
 }
 
-function collectNested(sites: RefSite[], value: unknown, path: string): void {
+function visitNested(visit: RefVisitor, value: unknown, path: string): void {
   if (Array.isArray(value)) {
-    for (const item of value) collectNested(sites, item, path);
+    for (const item of value) visitNested(visit, item, path);
   } else if (isRecord(value)) {
-    for (const [key, inner] of Object.entries(value)) {
+    for (const key of Object.keys(value)) {
       const innerPath = `${path}.${key}`;
-      if (isRefKey(key)) collectInto(sites, key, inner, innerPath);
-      else collectNested(sites, inner, innerPath);
+      if (isRefKey(key)) visitValue(visit, key, value[key], innerPath);
+      else visitNested(visit, value[key], innerPath);
     }
+  }
+}
+
+/** Calls `visit` for every reference an object makes, in property order (duplicates included), allocating nothing. */
+export function forEachRef(object: StixObject, visit: RefVisitor): void {
+  for (const key of Object.keys(object)) {
+    if (isRefKey(key)) visitValue(visit, key, object[key], key);
+    else if (key === 'granular_markings' || key === 'extensions') visitNested(visit, object[key], key);
   }
 }
 
 /** Every reference an object makes, in property order (duplicates included). */
 export function collectRefs(object: StixObject): RefSite[] {
   const sites: RefSite[] = [];
-  for (const [key, value] of Object.entries(object)) {
-    if (isRefKey(key)) collectInto(sites, key, value, key);
-    else if (key === 'granular_markings' || key === 'extensions') collectNested(sites, value, key);
-  }
+  forEachRef(object, (ref, path) => sites.push({ path, ref }));
   return sites;
 }
 

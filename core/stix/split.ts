@@ -15,8 +15,8 @@ import { v4 as uuidv4 } from 'uuid';
 import { cleanEmbedded } from './embedded';
 import { idPrefix } from './id-format';
 import { isOpenCtiType } from './opencti-types';
-import { collectRefs, withoutRefs } from './refs';
-import { layeredOrder } from './topo';
+import { forEachRef, withoutRefs } from './refs';
+import { layeredOrderFlat } from './topo';
 import type { StixBundle, StixObject } from './types';
 
 export type DropReason = 'malformed' | 'superseded' | 'unsupported-type' | 'missing-endpoint';
@@ -66,8 +66,8 @@ function isNewer(candidate: StixObject, current: StixObject): boolean {
   return Number.isNaN(b) || a >= b;
 }
 
-/** Step 1: one node per id, in order of first appearance. */
-function distinctObjects(list: readonly unknown[], dropped: DroppedObject[]): StixObject[] {
+/** Step 1: one node per id, in order of first appearance, and where each id is. */
+function distinctObjects(list: readonly unknown[], dropped: DroppedObject[]): { nodes: StixObject[]; at: Map<string, number> } {
   const nodes: StixObject[] = [];
   const at = new Map<string, number>();
   for (const item of list) {
@@ -89,19 +89,90 @@ function distinctObjects(list: readonly unknown[], dropped: DroppedObject[]): St
     const detail = `another version (modified ${String(kept.modified)}) supersedes this one (modified ${String(superseded.modified)})`;
     dropped.push({ id: object.id, type: object.type, reason: 'superseded', detail });
   }
-  return nodes;
+  return { nodes, at };
 }
 
 export function splitBundleDetailed(input: readonly StixObject[] | StixBundle): SplitResult {
   const dropped: DroppedObject[] = [];
-  const nodes = distinctObjects(Array.isArray(input) ? input : (input as StixBundle).objects, dropped);
-  const count = nodes.length;
-  const resolve = new Map<string, number>();
-  nodes.forEach((node, index) => resolve.set(node.id, index));
+  const { nodes, at: resolve } = distinctObjects(Array.isArray(input) ? input : (input as StixBundle).objects, dropped);
   nodes.forEach((node, index) => aliasesOf(node).forEach((alias) => resolve.has(alias) || resolve.set(alias, index)));
+  const gone = dropUnimportable(nodes, resolve, dropped);
+  const refs = refTable(nodes, gone, resolve);
 
-  // Steps 2-3: drop, then cascade through the required ends of relationships and sightings.
-  const gone = new Uint8Array(count);
+  // Step 4: rewrite the survivors (only those with a ref to remove are copied).
+  const keepAt = (at: number): boolean => (refs.target[at] >= 0 ? gone[refs.target[at]] === 0 : isImportableRef(refs.ref[at]));
+  const keep = (ref: string): boolean => {
+    const target = resolve.get(ref);
+    return target === undefined ? isImportableRef(ref) : gone[target] === 0;
+  };
+  const survivors: number[] = [];
+  const cleaned: StixObject[] = [];
+  const notes: string[] = [];
+  const slot = new Int32Array(nodes.length).fill(-1);
+  for (let index = 0; index < nodes.length; index++) {
+    if (gone[index] === 1) continue;
+    let refsOk = true;
+    for (let at = refs.start[index]; at < refs.start[index + 1] && refsOk; at++) refsOk = keepAt(at);
+    slot[index] = survivors.length;
+    survivors.push(index);
+    cleaned.push(cleanEmbedded(refsOk ? nodes[index] : withoutRefs(nodes[index], keep), notes));
+  }
+
+  // Step 5: the rewrite only removed refs to dropped objects, so the surviving targets are the dependencies.
+  const seenBy = new Int32Array(survivors.length).fill(-1);
+  const depStart = new Int32Array(survivors.length + 1);
+  const depList: number[] = [];
+  survivors.forEach((index, self) => {
+    depStart[self] = depList.length;
+    for (let at = refs.start[index]; at < refs.start[index + 1]; at++) {
+      const dep = refs.target[at] < 0 ? -1 : slot[refs.target[at]];
+      if (dep < 0 || dep === self || seenBy[dep] === self) continue;
+      seenBy[dep] = self;
+      depList.push(dep);
+    }
+  });
+  depStart[survivors.length] = depList.length;
+  const { order, broken } = layeredOrderFlat(depStart, Int32Array.from(depList));
+  return {
+    objects: order.map((at) => cleaned[at]),
+    dropped,
+    cycleBreaks: broken.map(([from, to]) => ({ from: cleaned[from].id, to: cleaned[to].id })),
+    notes,
+  };
+}
+
+/** Every ref of every kept node, flat: node i's refs are at [start[i], start[i+1]); target = node index or -1. */
+interface RefTable {
+  start: Int32Array;
+  ref: string[];
+  target: number[];
+}
+
+function refTable(nodes: StixObject[], gone: Uint8Array, resolve: Map<string, number>): RefTable {
+  const table: RefTable = { start: new Int32Array(nodes.length + 1), ref: [], target: [] };
+  const visit = (ref: string): void => {
+    table.ref.push(ref);
+    table.target.push(resolve.get(ref) ?? -1);
+  };
+  nodes.forEach((node, index) => {
+    table.start[index] = table.ref.length;
+    if (gone[index] === 0) forEachRef(node, visit);
+  });
+  table.start[nodes.length] = table.ref.length;
+  return table;
+}
+
+/** The distinct refs held by one required end (`source_ref`, `where_sighted_refs`...). */
+function endRefs(node: StixObject, path: string): string[] {
+  const value = node[path];
+  if (typeof value === 'string' && value !== '') return [value];
+  if (!Array.isArray(value)) return [];
+  return [...new Set(value.filter((ref): ref is string => typeof ref === 'string' && ref !== ''))];
+}
+
+/** Steps 2-3: unimportable types, then the relationships and sightings that lose an end, transitively. */
+function dropUnimportable(nodes: StixObject[], resolve: Map<string, number>, dropped: DroppedObject[]): Uint8Array {
+  const gone = new Uint8Array(nodes.length);
   const queue: number[] = [];
   const drop = (index: number, reason: DropReason, detail: string): void => {
     if (gone[index] === 1) return;
@@ -112,21 +183,17 @@ export function splitBundleDetailed(input: readonly StixObject[] | StixBundle): 
   nodes.forEach((node, index) => {
     if (!isOpenCtiType(node.type)) drop(index, 'unsupported-type', `OpenCTI does not import "${node.type}" objects`);
   });
-  const remaining = new Int32Array(count * 2); // per relationship/sighting: live refs left in each required end
-  const endWatchers: Array<Array<{ node: number; end: number }>> = Array.from({ length: count }, () => []);
+  const remaining = new Int32Array(nodes.length * 2); // per relationship/sighting: live refs left in each end
+  const watchers: Array<Array<{ node: number; end: number }> | undefined> = new Array(nodes.length);
   nodes.forEach((node, index) => {
     const ends = REQUIRED_ENDS[node.type];
     if (ends === undefined || gone[index] === 1) return;
-    const sites = collectRefs(node);
     ends.forEach((path, end) => {
-      const refs = new Set(sites.filter((site) => site.path === path).map((site) => site.ref));
       let live = 0;
-      for (const ref of refs) {
+      for (const ref of endRefs(node, path)) {
         const target = resolve.get(ref);
-        if (target !== undefined) {
-          live++;
-          endWatchers[target].push({ node: index, end });
-        } else if (isImportableRef(ref)) live++;
+        if (target !== undefined) (watchers[target] ??= []).push({ node: index, end });
+        if (target !== undefined || isImportableRef(ref)) live++;
       }
       remaining[index * 2 + end] = live;
       if (live === 0) drop(index, 'missing-endpoint', `${path} is missing or points only to objects OpenCTI cannot import`);
@@ -134,56 +201,19 @@ export function splitBundleDetailed(input: readonly StixObject[] | StixBundle): 
   });
   for (let head = 0; head < queue.length; head++) {
     const lost = queue[head];
-    for (const { node, end } of endWatchers[lost]) {
-      if (gone[node] === 1) continue;
-      if (--remaining[node * 2 + end] === 0) {
+    for (const { node, end } of watchers[lost] ?? []) {
+      if (gone[node] === 0 && --remaining[node * 2 + end] === 0) {
         drop(node, 'missing-endpoint', `${REQUIRED_ENDS[nodes[node].type][end]} points to dropped ${nodes[lost].id}`);
       }
     }
   }
-
-  // Step 4: rewrite the survivors; step 5: order them.
-  const keep = (ref: string): boolean => {
-    const target = resolve.get(ref);
-    return target === undefined ? isImportableRef(ref) : gone[target] === 0;
-  };
-  const survivors: number[] = [];
-  const cleaned: StixObject[] = [];
-  const notes: string[] = [];
-  const slot = new Int32Array(count).fill(-1);
-  for (let index = 0; index < count; index++) {
-    if (gone[index] === 1) continue;
-    const embedded = cleanEmbedded(withoutRefs(nodes[index], keep));
-    notes.push(...embedded.notes);
-    slot[index] = survivors.length;
-    survivors.push(index);
-    cleaned.push(embedded.object);
-  }
-  const deps = cleaned.map((object, at) => dependencySlots(object, at, resolve, slot));
-  const { order, broken } = layeredOrder(deps);
-  return {
-    objects: order.map((at) => cleaned[at]),
-    dropped,
-    cycleBreaks: broken.map(([from, to]) => ({ from: cleaned[from].id, to: cleaned[to].id })),
-    notes,
-  };
+  return gone;
 }
 
 /** A ref to an id outside the bundle stays unless its type is one OpenCTI does not import. */
 function isImportableRef(ref: string): boolean {
   const prefix = idPrefix(ref);
   return prefix === undefined || isOpenCtiType(prefix);
-}
-
-function dependencySlots(object: StixObject, self: number, resolve: Map<string, number>, slot: Int32Array): number[] {
-  const deps = new Set<number>();
-  for (const { ref } of collectRefs(object)) {
-    const target = resolve.get(ref);
-    if (target === undefined) continue;
-    const at = slot[target];
-    if (at >= 0 && at !== self) deps.add(at);
-  }
-  return [...deps];
 }
 
 /** The objects to send, dependencies first (see splitBundleDetailed for what is dropped and why). */

@@ -21,15 +21,30 @@ export interface LayeredOrder {
 
 /** `deps[i]`: the distinct nodes node i depends on (no self-loops). */
 export function layeredOrder(deps: ReadonlyArray<ReadonlyArray<number>>): LayeredOrder {
-  const count = deps.length;
+  const start = new Int32Array(deps.length + 1);
+  deps.forEach((list, node) => (start[node + 1] = start[node] + list.length));
+  return layeredOrderFlat(start, Int32Array.from(deps.flat()));
+}
+
+/**
+ * The same on a flat graph: node i depends on `list[start[i]]` .. `list[start[i + 1] - 1]` (distinct, no
+ * self-loops). Typed arrays only, so large bundles cost no per-node allocation.
+ */
+export function layeredOrderFlat(start: Int32Array, list: Int32Array): LayeredOrder {
+  const count = start.length - 1;
   const pending = new Int32Array(count); // dependencies not yet placed
   const depth = new Int32Array(count);
   const placed = new Uint8Array(count);
-  const dependents: number[][] = Array.from({ length: count }, () => []);
-  deps.forEach((list, node) => {
-    for (const dep of list) dependents[dep].push(node);
-    pending[node] = list.length;
-  });
+  // dependents in the same flat form: node d is depended on by dependents[from[d]] .. dependents[from[d + 1] - 1]
+  const from = new Int32Array(count + 1);
+  for (let at = 0; at < list.length; at++) from[list[at] + 1]++;
+  for (let node = 0; node < count; node++) from[node + 1] += from[node];
+  const fill = from.slice(0, count);
+  const dependents = new Int32Array(list.length);
+  for (let node = 0; node < count; node++) {
+    pending[node] = start[node + 1] - start[node];
+    for (let at = start[node]; at < start[node + 1]; at++) dependents[fill[list[at]]++] = node;
+  }
 
   const queue = new Int32Array(count);
   let head = 0;
@@ -48,13 +63,14 @@ export function layeredOrder(deps: ReadonlyArray<ReadonlyArray<number>>): Layere
   while (tail < count || head < tail) {
     if (head === tail) {
       while (placed[scan] === 1) scan++;
-      const forced = cycleClosingNode(scan, deps, placed, walkMark, walk++);
-      for (const dep of deps[forced]) if (placed[dep] === 0) broken.push([forced, dep]);
+      const forced = cycleClosingNode(scan, start, list, placed, walkMark, walk++);
+      for (let at = start[forced]; at < start[forced + 1]; at++) if (placed[list[at]] === 0) broken.push([forced, list[at]]);
       placed[forced] = 1;
       queue[tail++] = forced;
     }
     const node = queue[head++];
-    for (const dependent of dependents[node]) {
+    for (let at = from[node]; at < from[node + 1]; at++) {
+      const dependent = dependents[at];
       if (placed[dependent] === 1) continue; // a forced node: its late dependency is a broken edge
       if (depth[dependent] < depth[node] + 1) depth[dependent] = depth[node] + 1;
       if (--pending[dependent] === 0) {
@@ -70,18 +86,13 @@ export function layeredOrder(deps: ReadonlyArray<ReadonlyArray<number>>): Layere
  * From an unplaced node, follow unplaced dependencies until a node repeats; the last node before the repeat closes
  * a cycle. Every unplaced node has an unplaced dependency (the queue is empty, so all placed nodes were processed).
  */
-function cycleClosingNode(
-  start: number,
-  deps: ReadonlyArray<ReadonlyArray<number>>,
-  placed: Uint8Array,
-  walkMark: Int32Array,
-  walk: number,
-): number {
-  let node = start;
+function cycleClosingNode(first: number, start: Int32Array, list: Int32Array, placed: Uint8Array, walkMark: Int32Array, walk: number): number {
+  let node = first;
   for (;;) {
     walkMark[node] = walk;
-    const next = deps[node].find((dep) => placed[dep] === 0);
-    if (next === undefined || walkMark[next] === walk) return node; // undefined cannot happen; placing node is still safe
+    let next = -1;
+    for (let at = start[node]; at < start[node + 1] && next < 0; at++) if (placed[list[at]] === 0) next = list[at];
+    if (next < 0 || walkMark[next] === walk) return node; // next < 0 cannot happen; placing node is still safe
     node = next;
   }
 }
