@@ -5,6 +5,7 @@ import { parseIsoDuration } from '../config/duration';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve';
 import { ConfigError, SourceAuthError, isOctiError } from '../errors';
 import { createHttpClient } from '../http/client';
+import type { HttpClient } from '../http/types';
 import { createLogger, type Logger } from '../log/logger';
 import type { RuntimeObserver } from './observer';
 import { runOnce, type RunResult } from './run-once';
@@ -73,6 +74,16 @@ export async function runConnectorProcess<Spec extends ConfigSpec>(def: Connecto
   const signal = opts.signal ?? new AbortController().signal;
   const c = cfg.settings.connector;
 
+  // The source's client first: its options come from the connector's config (credentials, TLS files), and a
+  // problem there is a configuration error (exit 2) to report before registering anywhere.
+  let http: HttpClient;
+  try {
+    http = createHttpClient({ ...(def.http?.(cfg.config) ?? {}), log });
+  } catch (err) {
+    reportFailure(log, err, 'configuration');
+    return isOctiError(err) ? err.exitCode : 1;
+  }
+
   let wiring: Wiring;
   try {
     wiring = await wire(def, cfg, log, signal, opts.cwd);
@@ -83,7 +94,6 @@ export async function runConnectorProcess<Spec extends ConfigSpec>(def: Connecto
   }
   const observers = [...wiring.observers, ...(opts.observers ?? [])];
   const observer: RuntimeObserver = fanOut(observers);
-  const http = createHttpClient({ ...(def.http?.(cfg.config) ?? {}), log });
   const update = c.update_existing_data ?? def.update ?? false;
   const runOnceNow = (): Promise<RunResult> =>
     runOnce({
