@@ -86,7 +86,8 @@ describe('rss connector failures', () => {
   });
 
   it('refuses a bad configuration with exit 2', async () => {
-    for (const env of [{}, { RSS_FEED_URL: 'ftp://feeds.example/x' }, { RSS_FEED_URL: 'https://feeds.example/x', RSS_DEFAULT_MARKINGS: 'PAP:RED' }, { RSS_FEED_URL: 'https://feeds.example/x', RSS_IMPORT_FROM_DATE: 'last week' }]) {
+    const envs: Record<string, string>[] = [{}, { RSS_FEED_URL: 'ftp://feeds.example/x' }, { RSS_FEED_URL: 'https://feeds.example/x', RSS_DEFAULT_MARKINGS: 'PAP:RED' }, { RSS_FEED_URL: 'https://feeds.example/x', RSS_IMPORT_FROM_DATE: 'last week' }];
+    for (const env of envs) {
       const r = await runConnectorOnce(rss, { env });
       expect([env, r.exitCode]).toEqual([env, 2]);
     }
