@@ -32,12 +32,12 @@ export const FAST: LinkTuning = {
 
 export async function linkTo(
   standin: OpenCtiStandin,
-  opts: { token?: string; connectorId?: string; name?: string; type?: 'EXTERNAL_IMPORT' | 'STREAM'; settings?: Partial<Parameters<typeof testSettings>[0]>; tuning?: LinkTuning; signal?: AbortSignal } = {},
+  opts: { token?: string; connectorId?: string; name?: string; type?: 'EXTERNAL_IMPORT' | 'STREAM'; settings?: Partial<Parameters<typeof testSettings>[0]>; tuning?: LinkTuning; signal?: AbortSignal; captured?: CapturedLog } = {},
 ): Promise<Linked> {
   const token = opts.token ?? ALICE.token;
   const connectorId = opts.connectorId ?? randomUUID();
   const settings = testSettings({ url: standin.url, token, ...opts.settings });
-  const captured = captureLog([token]);
+  const captured = opts.captured ?? captureLog([token]);
   const connectionName = `octitest ${connectorId}`;
   const link = await connectPlatform(
     { settings, connector: { id: connectorId, name: opts.name ?? 'Test feed', type: opts.type ?? 'EXTERNAL_IMPORT', scope: ['indicator'] }, log: captured.log, signal: opts.signal ?? new AbortController().signal },
