@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { answer as playAnswer, type AnswerSpec, type AuthCheck } from '../../../core/testing/source-answers';
 import { startSourceServer, type RecordedRequest, type SourceServer, type SourceServerOptions } from '../../../core/testing/source-server';
 import type { JsonObject } from './fixtures';
-import { EnvelopePager, rangeAnswer, type Answer, type EnvelopeOptions, type RangeOptions, type StoredObject } from './server-pages';
+import { EnvelopePager, micros, rangeAnswer, type Answer, type EnvelopeOptions, type RangeOptions, type StoredObject } from './server-pages';
 
 /**
  * A TAXII 2.1 or 2.0 server of our own for the tests and the benchmark, on the project's local source server:
@@ -39,6 +39,8 @@ export interface TaxiiServer {
   readonly discoveryUrl: string;
   /** appends objects to a collection, each with a new, later date added */
   add(collectionId: string, objects: JsonObject[]): void;
+  /** adds objects with the dates added a real server gave them (kept in date order) */
+  addDated(collectionId: string, objects: StoredObject[]): void;
   /** the date added of every object of a collection, in order */
   datesAdded(collectionId: string): string[];
   /** forgets every `next` cursor issued so far (a server restart) */
@@ -155,6 +157,12 @@ export async function startTaxiiServer(options: TaxiiServerOptions): Promise<Tax
       const list = stored.get(collectionId);
       if (list === undefined) throw new Error(`no collection ${collectionId}`);
       for (const object of objects) list.push({ object, dateAdded: nextDateAdded() });
+    },
+    addDated(collectionId, objects) {
+      const list = stored.get(collectionId);
+      if (list === undefined) throw new Error(`no collection ${collectionId}`);
+      list.push(...objects);
+      list.sort((a, b) => micros(a.dateAdded) - micros(b.dateAdded));
     },
     datesAdded: (collectionId) => (stored.get(collectionId) ?? []).map((o) => o.dateAdded),
     forgetCursors: () => pager.forgetCursors(),
