@@ -82,6 +82,22 @@ describe('queue sink on the real broker', () => {
     expect(standin.worksOf(linked.connectorId)[0]).toMatchObject({ inError: true, processedMessage: 'failed after 2 objects: source answered 500' });
   });
 
+  it('a stream connector keeps one work across restarts of its run, closed when the process stops', async () => {
+    const sink = linked.link.queueSink;
+    const stream = (startedAt: Date) => runInfo(linked, { startedAt, connector: { ...runInfo(linked).connector, type: 'STREAM' } });
+    await sink.startRun(stream(new Date('2024-05-01T10:00:00.000Z')));
+    await sink.deliver({ objects: manyIndicators(2), events: [] });
+    await sink.endRun({ ok: false, message: 'stream dropped' });
+    await sink.startRun(stream(new Date('2024-05-01T10:05:00.000Z')));
+    await sink.deliver({ objects: manyIndicators(3).slice(2), events: [] });
+    const works = standin.worksOf(linked.connectorId);
+    expect(works).toHaveLength(1);
+    expect(works[0]).toMatchObject({ name: 'Test feed run @ 2024-05-01 10:00:00', expectations: 3, inError: null });
+    await linked.link.close();
+    expect(works[0]).toMatchObject({ inError: true, processedMessage: 'stream dropped' });
+    linked = await linkTo(standin);
+  });
+
   it('sends stream events as `event` messages the worker applies', async () => {
     const sink = linked.link.queueSink;
     await sink.startRun(runInfo(linked));

@@ -1,7 +1,7 @@
 import type { OpenCtiStandin } from '../opencti-standin';
 import { linkTo, manyIndicators, runInfo, startStandin, type Linked } from './helpers/fixture';
 import { closeConnectionsNamed, connectionPids } from './helpers/rabbitmqctl';
-import { TcpProxy } from './helpers/tcp-proxy';
+import { TcpProxy, connectionFrame } from './helpers/tcp-proxy';
 import { waitFor } from './helpers/wait';
 
 /**
@@ -102,6 +102,25 @@ describe('broker connection killed mid-batch', () => {
     expect(await closeConnectionsNamed(connectionName)).toBe(1);
     await sink.deliver({ objects: manyIndicators(10).slice(5), events: [] });
     await waitFor('all ten at the worker', () => new Set(standin.worker(connectorId).received.map((m) => m.object.id)).size === 10);
+    await sink.endRun({ ok: true, message: 'done' });
+  });
+
+  it('publishes nothing while the broker blocks the connection, and resumes when it unblocks', async () => {
+    const { link, connectorId, captured } = linked;
+    const sink = link.queueSink;
+    await sink.startRun(runInfo(linked));
+    proxy.injectDownstream(connectionFrame(60, 'low on memory'));
+    await waitFor('the blocked notice', () => captured.lines.some((l) => /blocked the connection/.test(String(l.msg))));
+    const sentBefore = proxy.upstreamBytes;
+    let delivered = false;
+    const batch = sink.deliver({ objects: manyIndicators(20), events: [] }).then(() => (delivered = true));
+    await waitFor('the work to expect the batch', () => standin.worksOf(connectorId)[0]?.expectations === 20);
+    await link.store.save({ blocked: 'a platform round trip, longer than publishing 20 messages would take' });
+    expect(proxy.upstreamBytes).toBe(sentBefore);
+    expect(delivered).toBe(false);
+    proxy.injectDownstream(connectionFrame(61));
+    await batch;
+    await waitFor('all twenty at the worker', () => standin.worker(connectorId).received.length === 20);
     await sink.endRun({ ok: true, message: 'done' });
   });
 });

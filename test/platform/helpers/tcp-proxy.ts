@@ -47,6 +47,11 @@ export class TcpProxy {
     for (const p of this.pairs) for (const b of p.held.splice(0)) p.client.write(b);
   }
 
+  /** Writes raw bytes to the connector as if the broker had sent them (e.g. a connection.blocked frame). */
+  injectDownstream(bytes: Buffer): void {
+    for (const p of this.pairs) p.client.write(bytes);
+  }
+
   /** Drops every relayed connection at once, discarding held bytes: the connector sees its connection die. */
   cutAll(): void {
     this.holding = false;
@@ -85,4 +90,18 @@ export class TcpProxy {
     client.on('error', end);
     upstream.on('error', end);
   }
+}
+
+/** An AMQP 0-9-1 method frame on channel 0 (connection class 10): what the broker sends for blocked/unblocked. */
+export function connectionFrame(methodId: 60 | 61, reason?: string): Buffer {
+  const args = reason === undefined ? Buffer.alloc(0) : Buffer.concat([Buffer.from([Buffer.byteLength(reason)]), Buffer.from(reason)]);
+  const payload = Buffer.alloc(4 + args.length);
+  payload.writeUInt16BE(10, 0);
+  payload.writeUInt16BE(methodId, 2);
+  args.copy(payload, 4);
+  const header = Buffer.alloc(7);
+  header.writeUInt8(1, 0); // method frame
+  header.writeUInt16BE(0, 1); // channel 0
+  header.writeUInt32BE(payload.length, 3);
+  return Buffer.concat([header, payload, Buffer.from([0xce])]);
 }
