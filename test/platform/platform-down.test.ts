@@ -103,6 +103,15 @@ describe('refusals are one clear line, without the token', () => {
     }
   });
 
+  it('refused broker credentials (MQ_USER / MQ_PASS) fail at once, without the password', async () => {
+    const captured = captureLog(['not-the-password']);
+    const failure = linkTo(standin, { captured, settings: { mq: { user: 'guest', pass: 'not-the-password' } } });
+    const err = (await failure.catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/RabbitMQ at amqp:\/\/127.0.0.1:5672\/ refused the connection \(MQ_USER \/ MQ_PASS \/ MQ_VHOST\).*ACCESS.REFUSED/);
+    expect(err.message).not.toContain('not-the-password');
+    expect(captured.text()).not.toContain('not-the-password');
+  });
+
   it('check reports the platform version and the token user', async () => {
     const lines = await checkPlatform(testSettings({ url: standin.url, token: BOB.token }), captureLog().log);
     expect(lines).toEqual([{ target: 'platform', ok: true, detail: `OpenCTI 6.8.5 at ${standin.url}/graphql; token user: feed-bob (user--bob-0002)` }]);
