@@ -41,6 +41,7 @@ export class ConfirmPublisher {
   private opening: Promise<ConfirmChannel> | null = null;
   private fatal: Error | null = null;
   private blocked = false;
+  private everConnected = false;
   private unblockWaiters: Array<() => void> = [];
   private readonly returned = new Set<string>();
   private readonly channelErrors = new WeakMap<ConfirmChannel, Error>();
@@ -52,6 +53,7 @@ export class ConfirmPublisher {
     const t = this.opts.target;
     const where = `${t.protocol}://${t.hostname}:${t.port}${t.vhost.startsWith('/') ? '' : '/'}${t.vhost}`;
     const url: Options.Connect = { protocol: t.protocol, hostname: t.hostname, port: t.port, username: t.username, password: t.password, vhost: t.vhost, heartbeat: 30 };
+    this.everConnected = true;
     this.model = await amqp.connect(url, {
       clientProperties: { connection_name: this.opts.connectionName },
       rejectUnauthorized: this.opts.tlsVerify ?? true,
@@ -125,7 +127,7 @@ export class ConfirmPublisher {
 
   private openChannel(): Promise<ConfirmChannel> {
     if (this.channel) return Promise.resolve(this.channel);
-    if (!this.model) return Promise.reject(new Error('publisher closed'));
+    if (!this.model) return Promise.reject(new Error(this.everConnected ? 'publisher closed' : 'never connected (CONNECTOR_SEND_TO_QUEUE=false?)'));
     const model = this.model;
     this.opening ??= model
       .createConfirmChannel()

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CommonSettings } from '../config/common';
+import { OctiError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { RuntimeObserver } from '../runtime/observer';
 import { HealthTracker } from './health';
@@ -55,9 +56,15 @@ export async function startMetricsServer(settings: CommonSettings, log: Logger, 
   });
   const port = opts.port ?? settings.connector.metrics_port;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new OctiError('OCTI_ERR_CONFIG_INVALID', `CONNECTOR_METRICS_PORT (connector.metrics_port): cannot serve metrics on port ${port}: ${err.code === 'EADDRINUSE' ? 'already in use' : err.message}`, {
+          cause: err,
+        }),
+      ),
+    );
     server.listen(port, opts.host ?? '0.0.0.0', () => {
-      server.removeListener('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

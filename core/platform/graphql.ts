@@ -90,12 +90,19 @@ export class GraphqlClient {
     const operation = operationName(document);
     let status: number;
     let body: string;
+    let location: unknown;
     try {
       const res = await this.http.post<string>(this.endpoint, { query: document, variables, operationName: operation }, { signal });
       status = res.status;
       body = typeof res.data === 'string' ? res.data : '';
+      location = res.headers.location;
     } catch (err) {
       throw this.transportError(operation, err);
+    }
+    if (status >= 300 && status < 400) {
+      // a POST cannot follow a redirect safely: say where the platform really is
+      const to = typeof location === 'string' ? redactUrl(location) : 'elsewhere';
+      throw new PlatformRequestError(`OpenCTI ${operation} at ${this.displayUrl}: HTTP ${status}, redirected to ${to}; set OPENCTI_URL to the final address`, 'not-opencti', { status });
     }
     return this.readAnswer<T>(operation, status, body);
   }
