@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { stix, type StixObject } from '../../../core';
 import { runConnectorOnce } from '../../../core/testing/run-connector';
@@ -159,5 +162,18 @@ describe('rss connector', () => {
     expect(Object.values(feed.remembered).flat()).toHaveLength(MAX_REMEMBERED);
     const again = await runConnectorOnce(rss, { env, outDir: first.outDir, statePath: first.statePath, now: () => new Date('2024-04-24T01:00:00.000Z') });
     expect(again.files).toHaveLength(22);
+  });
+
+  it('runs from config.yml.sample (a YAML list of feeds, TLP and author set there)', async () => {
+    server.route('GET', '/a.xml', { body: fixture('escaped-html.rss.xml') });
+    server.route('GET', '/b.rdf', { body: fixture('rdf-dcdate.rdf') });
+    const sample = readFileSync(join(__dirname, '..', 'config.yml.sample'), 'utf8');
+    const local = sample.replace('https://securelist.com/feed/', server.url('/a.xml')).replace('https://www.cisa.gov/cybersecurity-advisories/all.xml', server.url('/b.rdf'));
+    const configPath = join(mkdtempSync(join(tmpdir(), 'rss-sample-')), 'config.yml');
+    writeFileSync(configPath, local);
+    const r = await runConnectorOnce(rss, { configPath });
+    expect(r.exitCode).toBe(0);
+    expect(reports(r.objects)).toHaveLength(5);
+    expect(reports(r.objects)[0]).toMatchObject({ created_by_ref: stix.identityId('Feed Imports', 'organization'), object_marking_refs: [stix.tlpMarkingId('TLP:CLEAR')] });
   });
 });
