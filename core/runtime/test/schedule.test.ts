@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConnector } from '../../contract/connector';
+import { field } from '../../config/fields';
+import { runConnectorOnce } from '../../testing/run-connector';
+
+describe('scheduling', () => {
+  it('runs again after the period, one run at a time, until stopped', async () => {
+    let active = 0;
+    let maxActive = 0;
+    let runs = 0;
+    const controller = new AbortController();
+    const def = defineConnector({
+      name: 'ticker',
+      type: 'EXTERNAL_IMPORT',
+      description: 'one object per run',
+      imports: [],
+      config: {},
+      async *collect(ctx) {
+        active += 1;
+        maxActive = Math.max(maxActive, active);
+        runs += 1;
+        const n = ((ctx.state?.runs as number | undefined) ?? 0) + 1;
+        try {
+          yield { checkpoint: { runs: n } };
+        } finally {
+          active -= 1;
+          if (runs === 3) controller.abort();
+        }
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'octi-sched-'));
+    const r = await runConnectorOnce(def, {
+      env: { CONNECTOR_RUN_AND_TERMINATE: 'false', CONNECTOR_DURATION_PERIOD: 'PT0.05S' },
+      signal: controller.signal,
+      outDir: join(dir, 'out'),
+      statePath: join(dir, 'state.json'),
+    });
+    expect(r.exitCode).toBe(0);
+    expect(runs).toBe(3);
+    expect(maxActive).toBe(1);
+    expect(r.state).toEqual({ runs: 3 });
+    expect(r.logs.filter((l) => l.msg === 'waiting for the next run')).toHaveLength(2);
+    expect(r.logs.filter((l) => l.msg === 'run started')).toHaveLength(3);
+  });
+
+  it('a period of 0 runs once', async () => {
+    const def = defineConnector({ name: 'once', type: 'EXTERNAL_IMPORT', description: 'x', imports: [], config: {}, async *collect() {} });
+    const r = await runConnectorOnce(def, { env: { CONNECTOR_RUN_AND_TERMINATE: 'false', CONNECTOR_DURATION_PERIOD: '0' } });
+    expect(r.exitCode).toBe(0);
+    expect(r.logs.filter((l) => l.msg === 'run started')).toHaveLength(1);
+  });
+});
+
+describe('secrets in logs', () => {
+  it('masks a secret value even when a connector logs its config or throws it in an error', async () => {
+    const secret = 'sk-live-0123456789abcdef';
+    const def = defineConnector({
+      name: 'leaky',
+      type: 'EXTERNAL_IMPORT',
+      description: 'logs carelessly',
+      imports: [],
+      config: { api_key: field.string('key').secret().required() },
+      async *collect(ctx) {
+        ctx.log.info({ config: ctx.config }, `using key ${ctx.config.api_key}`);
+        yield { checkpoint: { at: 1 } };
+        throw new Error(`source refused key ${ctx.config.api_key}`);
+      },
+    });
+    const r = await runConnectorOnce(def, { env: { LEAKY_API_KEY: secret } });
+    expect(r.exitCode).toBe(1);
+    expect(r.logText).toContain('using key [REDACTED]');
+    expect(r.logText).toContain('source refused key [REDACTED]');
+    expect(r.logText).not.toContain(secret);
+  });
+});
