@@ -4,10 +4,12 @@ import { TaxiiClient } from './client';
 import { taxiiConfig, taxiiHttpOptions } from './config';
 import { convertPage, enrichmentOf } from './convert';
 import { walkEnvelopes, walkRanges, type TaxiiState } from './pages';
+import { readAhead } from './read-ahead';
 
 /**
  * A TAXII 2.1 or 2.0 collection, page by page: each page is delivered as its own batch with the state that resumes
- * right after it, so memory stays flat and a stopped run resumes from the last delivered page.
+ * right after it, so memory stays flat and a stopped run resumes from the last delivered page. The next page is
+ * fetched while the current one is being delivered.
  */
 export default defineConnector<typeof taxiiConfig, TaxiiState>({
   name: 'taxii',
@@ -26,7 +28,7 @@ export default defineConnector<typeof taxiiConfig, TaxiiState>({
     const walk = ctx.config.version === '2.0' ? walkRanges : walkEnvelopes;
     ctx.log.info({ url: client.objectsUrl, version: ctx.config.version, added_after: from.added_after_start, cursor: from.current_state_cursor }, 'polling collection');
     let page = 0;
-    for await (const { objects, checkpoint } of walk(client, from, { pageSize: ctx.config.page_size, log: ctx.log })) {
+    for await (const { objects, checkpoint } of readAhead(walk(client, from, { pageSize: ctx.config.page_size, log: ctx.log }))) {
       page += 1;
       ctx.log.debug({ page, objects: objects.length, cursor: checkpoint }, 'page received');
       yield { objects: convertPage(objects, enrichment, ctx.stix), checkpoint };
