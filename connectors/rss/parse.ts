@@ -104,7 +104,7 @@ function toItem(fields: Field[], format: FeedFormat, index: number, about: strin
   return {
     index,
     title: textOf(fields, 'title', format),
-    link: (atom ? atomLink(fields) : (textOf(fields, 'link', format) ?? atomLink(fields))) ?? undefined,
+    link: atom ? atomLink(fields) : (textOf(fields, 'link', format) ?? atomLink(fields)),
     guid: textOf(fields, atom ? 'id' : 'guid', format) ?? about,
     dateText: firstDate(fields, ITEM_DATES),
     summaryHtml: summary === undefined ? undefined : asHtml(summary, format),
@@ -158,7 +158,11 @@ class FeedReader {
 
   private openInsideField(tag: SaxesTagPlain): void {
     const field = this.field!;
-    field.hasElements = true;
+    if (!field.hasElements) {
+      // markup is only needed once a field turns out to hold elements (XHTML): start it from the text so far
+      field.hasElements = true;
+      field.markup = escapeHtml(field.text);
+    }
     const attributes = Object.entries(tag.attributes)
       .filter(([k]) => !k.startsWith('xmlns'))
       .map(([k, v]) => ` ${localName(k)}="${escapeAttribute(v)}"`)
@@ -169,7 +173,7 @@ class FeedReader {
   text(text: string): void {
     if (!this.field) return;
     this.field.text += text;
-    this.field.markup += escapeHtml(text);
+    if (this.field.hasElements) this.field.markup += escapeHtml(text);
   }
 
   close(): void {

@@ -2,7 +2,8 @@ import pino from 'pino';
 import { createHttpClient, type CommonSettings } from '../../../core';
 import { runConnectorOnce } from '../../../core/testing/run-connector';
 import { startSourceServer, type SourceServer } from '../../../core/testing/source-server';
-import rss from '../connector';
+import { fetchFeed } from '../client';
+import rss, { FEED_TIMEOUT_MS, MAX_FEED_BYTES } from '../connector';
 import { fixture } from './helpers';
 
 let server: SourceServer;
@@ -91,6 +92,21 @@ describe('rss connector failures', () => {
       const r = await runConnectorOnce(rss, { env });
       expect([env, r.exitCode]).toEqual([env, 2]);
     }
+  });
+});
+
+describe('rss fetching limits (the connector sets them on the HTTP client; smaller values here keep the test short)', () => {
+  it('gives up on a stalled feed at the deadline, naming the URL', async () => {
+    expect(rss.http!({ feed_url: [], report_types: [], ssl_verify: false, import_from_date: undefined, default_author: undefined, default_markings: undefined })).toEqual({ sslVerify: false, maxBytes: MAX_FEED_BYTES, timeoutMs: FEED_TIMEOUT_MS });
+    server.route('GET', '/stall.xml', { body: fixture('escaped-html.rss.xml'), stallAfterBytes: 100 });
+    const http = createHttpClient({ timeoutMs: 300, retries: 0 });
+    await expect(fetchFeed(http, server.url('/stall.xml'), {}, new AbortController().signal)).rejects.toThrow(new RegExp(`${server.url('/stall.xml').replace(/[.]/g, '\\.')}.*timeout`));
+  });
+
+  it('refuses a feed over the size cap, also when it arrives gzipped', async () => {
+    server.route('GET', '/big.xml', { body: fixture('cdata-content.rss.xml'), gzip: true });
+    const http = createHttpClient({ maxBytes: 1000, retries: 0 });
+    await expect(fetchFeed(http, server.url('/big.xml'), {}, new AbortController().signal)).rejects.toThrow(/1000/);
   });
 });
 
