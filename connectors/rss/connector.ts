@@ -1,7 +1,7 @@
 import { defineConnector, field, isOctiError, redactUrl, SourceUnavailableError, type CheckLine, type StixObject } from '../../core';
 import { fetchFeed } from './client';
 import { importFeed, type FeedRun } from './import-feed';
-import { readState, type RssState } from './state';
+import { readState, seedDate, type RssState } from './state';
 
 /** A feed bigger than this is refused (the error names the URL and the cap). */
 export const MAX_FEED_BYTES = 64 * 1024 * 1024;
@@ -51,6 +51,7 @@ export default defineConnector<typeof config, RssState>({
       shared,
       report: { reportTypes: [...ctx.config.report_types], authorId: author?.id, markingIds: markings.map((m) => ctx.stix.tlpMarkingId(m)) },
       state: readState(ctx.state),
+      seedDate: seedDate(ctx.state),
     };
     const failed: string[] = [];
     for (const url of urls) {

@@ -23,6 +23,11 @@ export interface FeedCursor {
 
 export const emptyCursor = (): FeedCursor => ({ current_state_date: '', remembered: {}, remembered_since: '' });
 
+/** A cursor that takes everything dated up to `date` (inclusive) as sent. */
+export function cursorFrom(date: string): FeedCursor {
+  return { current_state_date: date, remembered: {}, remembered_since: new Date(Date.parse(date) + 1).toISOString() };
+}
+
 /** A cursor read back from a saved state: anything malformed is a fresh cursor, never a crash. */
 export function readCursor(saved: unknown): FeedCursor {
   const s = (saved ?? {}) as Partial<FeedCursor>;

@@ -1,7 +1,7 @@
 import { redactUrl, type Batch, type HttpClient, type Logger, type StixObject } from '../../core';
 import { fetchFeed } from './client';
 import { dateItems, itemToReport, type DatedItem, type ReportOptions } from './convert';
-import { advanceCursor, readCursor, rememberedIndex, verdict, type FeedCursor } from './cursor';
+import { advanceCursor, cursorFrom, readCursor, rememberedIndex, verdict, type FeedCursor } from './cursor';
 import { feedKey, withFeed, type FeedState, type RssState } from './state';
 
 /** Reports per delivered bundle; a checkpoint follows each. */
@@ -18,6 +18,8 @@ export interface FeedRun {
   report: Omit<ReportOptions, 'feedTitle'>;
   /** the whole state as last yielded; each checkpoint replaces it */
   state: RssState;
+  /** where feeds without their own entry start (see seedDate) */
+  seedDate?: string;
 }
 
 interface Selection {
@@ -82,7 +84,7 @@ export async function* importFeed(run: FeedRun, url: string): AsyncGenerator<Bat
   const key = feedKey(url);
   const shown = redactUrl(url);
   const previous: FeedState | undefined = run.state.feeds[key];
-  const cursor = readCursor(previous);
+  const cursor = previous ? readCursor(previous) : run.seedDate ? cursorFrom(run.seedDate) : readCursor(undefined);
   const fetched = await fetchFeed(run.http, url, { etag: previous?.etag, last_modified: previous?.last_modified }, run.signal);
   if (fetched.notModified) {
     run.log.info({ url: shown }, 'feed not modified (HTTP 304): nothing new');

@@ -21,6 +21,17 @@ export interface RssState {
 
 export const feedKey = (url: string): string => redactUrl(url);
 
+/**
+ * A saved state this connector did not write (no `feeds`: the platform ingester's `{current_state_date}`, or one an
+ * operator set) still says where to start: feeds without an entry take its date as already sent, strictly newer
+ * items only (the platform's rule). Undefined when there is no such date.
+ */
+export function seedDate(saved: Record<string, unknown> | null): string | undefined {
+  if (saved === null || saved.feeds !== undefined || typeof saved.current_state_date !== 'string') return undefined;
+  const time = Date.parse(saved.current_state_date);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
 export function readState(saved: Record<string, unknown> | null): RssState {
   const feeds: Record<string, FeedState> = {};
   const savedFeeds = saved?.feeds;

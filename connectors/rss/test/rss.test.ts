@@ -145,6 +145,15 @@ describe('rss connector', () => {
     expect(feed.remembered).toEqual({ '2024-06-01T00:00:00.000Z': [itemKey('https://x.example/t')] });
   });
 
+  it('starts after the date of a state it did not write ({current_state_date} only, as the platform keeps it)', async () => {
+    server.route('GET', '/kev.xml', { body: fixture('escaped-html.rss.xml') });
+    const statePath = join(mkdtempSync(join(tmpdir(), 'rss-seed-')), 'state.json');
+    writeFileSync(statePath, JSON.stringify({ current_state_date: '2025-07-24T08:30:00.000Z' }));
+    const r = await runConnectorOnce(rss, { env: { RSS_FEED_URL: server.url('/kev.xml') }, statePath, outDir: join(statePath, '..', 'out') });
+    expect(names(r.objects)).toEqual(['[fixture] CVE-2025-0001 - Acme Router Command Injection', '[fixture] CVE-2025-0002 - Acme VPN Path Traversal']);
+    expect(r.state).toMatchObject({ current_state_date: '2025-07-25T00:00:00.000Z' });
+  });
+
   it('honours the import-from date', async () => {
     server.route('GET', '/kev.xml', { body: fixture('escaped-html.rss.xml') });
     const r = await runConnectorOnce(rss, { env: { RSS_FEED_URL: server.url('/kev.xml'), RSS_IMPORT_FROM_DATE: '2025-07-25' } });
