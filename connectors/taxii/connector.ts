@@ -3,7 +3,7 @@ import { checkTaxii } from './check';
 import { TaxiiClient } from './client';
 import { taxiiConfig, taxiiHttpOptions } from './config';
 import { convertPage, enrichmentOf } from './convert';
-import { walkEnvelopes, walkRanges, type TaxiiState } from './pages';
+import { startingState, walkEnvelopes, walkRanges, type TaxiiState } from './pages';
 import { readAhead } from './read-ahead';
 
 /**
@@ -23,7 +23,7 @@ export default defineConnector<typeof taxiiConfig, TaxiiState>({
   check: checkTaxii,
   async *collect(ctx) {
     const client = new TaxiiClient(ctx.http, ctx.config, ctx.signal);
-    const from: TaxiiState = ctx.state ?? { added_after_start: ctx.config.import_from_date ?? null, current_state_cursor: null };
+    const from = startingState(ctx.state, ctx.config.import_from_date);
     const enrichment = enrichmentOf(ctx.config, ctx.stix);
     const walk = ctx.config.version === '2.0' ? walkRanges : walkEnvelopes;
     ctx.log.info({ url: client.objectsUrl, version: ctx.config.version, added_after: from.added_after_start, cursor: from.current_state_cursor }, 'polling collection');

@@ -13,6 +13,13 @@ export interface TaxiiState {
   [key: string]: unknown;
 }
 
+/** The state a run starts from: the saved one (fields of another shape ignored), else the configured import date. */
+export function startingState(saved: Record<string, unknown> | null, importFromDate: string | undefined): TaxiiState {
+  if (saved === null) return { added_after_start: importFromDate ?? null, current_state_cursor: null };
+  const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+  return { added_after_start: text(saved.added_after_start), current_state_cursor: text(saved.current_state_cursor) };
+}
+
 /** One page as it arrived, with the state that becomes true once it is delivered. */
 export interface Page {
   objects: StixObject[];
@@ -49,7 +56,8 @@ function remember(last: LastPage, objects: StixObject[], header: string | undefi
 function nextStart(current: string | null, last: LastPage, log: Logger): string | null {
   if (!last.seen) return current;
   const timestamp = readTaxiiTimestamp(last.header);
-  if (timestamp !== null) return timestamp;
+  // every object of the walk was added after `current`, so a header before it says nothing: never move back
+  if (timestamp !== null) return current !== null && !isLater(timestamp, current) ? current : timestamp;
   const why = last.header === undefined ? 'no X-TAXII-Date-Added-Last header' : `unreadable X-TAXII-Date-Added-Last "${last.header}"`;
   log.warn({ added_after: current }, `${why} on the last page: added_after stays where it was, so the next run asks for these objects again`);
   return current;

@@ -204,6 +204,16 @@ describe('taxii connector, TAXII 2.1', () => {
     expect(r.logs.some((l) => l.level === 'warn' && String(l.msg).startsWith('no X-TAXII-Date-Added-Last header'))).toBe(true);
   });
 
+  it('never moves added_after back when a server sends a date-added header before it', async () => {
+    const s = await serve([]);
+    // MITRE's server puts an object's `created` in the header, which can be older than the added_after asked
+    s.injectFaults({ headers: { 'content-type': ACCEPT_21, 'x-taxii-date-added-last': '2017-05-31T21:30:18.931Z' }, body: { more: false, objects: indicators21(1) } });
+    const r = await runConnectorOnce(taxii, { env: env(s, { TAXII_IMPORT_FROM_DATE: '2024-01-01' }) });
+    expect(r.exitCode).toBe(0);
+    expect(r.objects).toHaveLength(1);
+    expect(r.state).toEqual({ added_after_start: '2024-01-01T00:00:00.000Z', current_state_cursor: null });
+  });
+
   it('applies the optional author, markings and confidence-to-score to a whole collection', async () => {
     const s = await serve(indicators21(150, { extra: { confidence: 60 } }), { pageCap: 100 });
     const r = await runConnectorOnce(taxii, {

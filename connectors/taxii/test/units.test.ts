@@ -2,6 +2,7 @@ import { ConfigError, stix } from '../../../core';
 import { parseContentRange } from '../client';
 import { taxiiHttpOptions, type TaxiiConfig } from '../config';
 import { convertPage, enrichmentOf } from '../convert';
+import { startingState } from '../pages';
 import { readCollection, readCollections, readDiscovery } from '../resources';
 import { isStix20, liftToStix21 } from '../stix20';
 import { isLater, readTaxiiTimestamp } from '../timestamps';
@@ -57,6 +58,15 @@ describe('Content-Range of TAXII 2.0 answers', () => {
     expect(parseContentRange('bytes 0-99/1000')).toBeNull();
     expect(parseContentRange('items 9-0/10')).toBeNull();
     expect(parseContentRange(undefined)).toBeNull();
+  });
+});
+
+describe('the starting state', () => {
+  it('is the import date on a first run, the saved state afterwards, ignoring fields of another shape', () => {
+    expect(startingState(null, '2024-01-01T00:00:00.000Z')).toEqual({ added_after_start: '2024-01-01T00:00:00.000Z', current_state_cursor: null });
+    expect(startingState(null, undefined)).toEqual({ added_after_start: null, current_state_cursor: null });
+    expect(startingState({ added_after_start: '2024-05-01T00:00:00Z', current_state_cursor: 'abc' }, '2024-01-01T00:00:00.000Z')).toEqual({ added_after_start: '2024-05-01T00:00:00Z', current_state_cursor: 'abc' });
+    expect(startingState({ current_state_cursor: 7 }, undefined)).toEqual({ added_after_start: null, current_state_cursor: null });
   });
 });
 
