@@ -36,6 +36,8 @@ class Follower {
   readonly pending: PendingBatch;
   private lastCheckpointKey: string;
   private lastCheckpointAt = 0;
+  /** events were handed over whose id the committed position does not cover yet */
+  private deliveredBeyondCheckpoint = false;
   /** set when a run-and-terminate run has read everything */
   finished = false;
   counts = { delivered: 0, deletesFiltered: 0, invalid: 0 };
@@ -51,22 +53,28 @@ class Follower {
     return this.ctx.log;
   }
 
-  /** The pending events with the position they complete; null when there is nothing new to hand over. */
+  /**
+   * The pending events with the position they complete; null when there is nothing new to hand over. A position
+   * that only skips what was filtered out (an idle remote moving on) is committed at most every 15 s; one that
+   * completes events already delivered is committed at once, so a restart does not send them again.
+   */
   flush(force = false): Batch<LiveState> | null {
     const checkpoint = this.position.checkpoint();
     const key = JSON.stringify(checkpoint);
     const moved = checkpoint !== null && key !== this.lastCheckpointKey;
-    const heartbeatDue = force || Date.now() - this.lastCheckpointAt >= HEARTBEAT_CHECKPOINT_MS;
-    if (this.pending.size === 0 && !(moved && heartbeatDue)) return null;
+    const due = force || this.pending.size > 0 || this.deliveredBeyondCheckpoint || Date.now() - this.lastCheckpointAt >= HEARTBEAT_CHECKPOINT_MS;
+    if (this.pending.size === 0 && !(moved && due)) return null;
     const batch: Batch<LiveState> = {};
     if (this.pending.size > 0) {
       batch.events = this.pending.take();
       this.counts.delivered += batch.events.length;
+      this.deliveredBeyondCheckpoint = true;
     }
     if (moved) {
       batch.checkpoint = checkpoint;
       this.lastCheckpointKey = key;
       this.lastCheckpointAt = Date.now();
+      if (this.position.open === null) this.deliveredBeyondCheckpoint = false;
     }
     return batch;
   }

@@ -48,7 +48,8 @@ export class SseReader {
       const result = await raceTimer(this.pending, wait);
       this.waitedMs += performance.now() - started;
       if (result === TIMEOUT) {
-        if (this.waitedMs >= this.opts.watchdogMs) throw this.stalled();
+        // the watchdog's own timer ran out (timers may fire a fraction of a millisecond early: trust the timer)
+        if (budget <= maxWaitMs || this.waitedMs >= this.opts.watchdogMs) throw this.stalled();
         return 'timeout';
       }
       this.pending = null;

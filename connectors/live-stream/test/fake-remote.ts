@@ -62,10 +62,10 @@ class Connection {
     res.on('close', () => clearInterval(this.timer));
   }
 
-  write(id: string | undefined, event: string, data: string): boolean {
+  write(id: string | undefined, event: string, data: string, written?: () => void): boolean {
     if (this.res.destroyed || this.res.writableEnded) return true;
     if (id !== undefined) this.lastId = id;
-    return this.res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${data}\n\n`);
+    return this.res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${data}\n\n`, written);
   }
 
   /** Sends one event (and its dependencies); false once the connection is gone or was dropped on purpose. */
@@ -77,12 +77,13 @@ class Connection {
     for (const [t, data] of frames) {
       while (this.remote.stalled && !this.res.destroyed) await new Promise((r) => setTimeout(r, 5));
       if (this.res.destroyed) return false;
-      if (!this.write(e.id, t, data)) await new Promise((r) => this.res.once('drain', r));
       this.dataSent += 1;
       if (this.opts.dropAfter !== null && this.dataSent >= this.opts.dropAfter) {
-        this.res.socket?.destroy();
+        // let what was written reach the client first, so the cut falls after this event
+        this.write(e.id, t, data, () => setImmediate(() => this.res.socket?.destroy()));
         return false;
       }
+      if (!this.write(e.id, t, data)) await new Promise((r) => this.res.once('drain', r));
     }
     return true;
   }

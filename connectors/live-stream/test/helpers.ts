@@ -10,10 +10,10 @@ export const STREAM_ID = 'a1b2c3d4-stream';
 /** Short periods so that heartbeats, the watchdog and reconnections happen within a test. */
 export const HEARTBEAT_MS = 100;
 
-export function startRemote(): Promise<FakeRemote> {
+export function startRemote(heartbeatMs = HEARTBEAT_MS): Promise<FakeRemote> {
   return FakeRemote.start({
     token: TOKEN,
-    heartbeatMs: HEARTBEAT_MS,
+    heartbeatMs,
     streams: [
       { id: STREAM_ID, name: 'Shared intel', description: 'what we share with partners', live: true, public: false },
       { id: 'b-stopped', name: 'Old feed', live: false },
@@ -49,6 +49,31 @@ export function freshFolders(state?: Record<string, unknown>): { outDir: string;
 export function run(remote: FakeRemote, opts: RunConnectorOptions & { extraEnv?: Record<string, string> } = {}): Promise<ConnectorRunResult> {
   const { extraEnv, ...rest } = opts;
   return runConnectorOnce(liveStream, { ...rest, env: envFor(remote, { ...extraEnv, ...rest.env }) });
+}
+
+const running = new Set<AbortController>();
+
+/**
+ * Starts the connector in live mode (no run-and-terminate); `stop()` is SIGTERM and resolves with the run's result.
+ * `stopAll()` (afterEach) stops what a failed test left running, so that jest can exit.
+ */
+export function startLive(remote: FakeRemote, opts: RunConnectorOptions = {}): { stop(): Promise<ConnectorRunResult>; result: Promise<ConnectorRunResult> } {
+  const controller = new AbortController();
+  running.add(controller);
+  const result = run(remote, { ...opts, env: { CONNECTOR_RUN_AND_TERMINATE: 'false', ...opts.env }, signal: controller.signal });
+  return {
+    result,
+    stop() {
+      controller.abort();
+      running.delete(controller);
+      return result;
+    },
+  };
+}
+
+export function stopAll(): void {
+  for (const c of running) c.abort();
+  running.clear();
 }
 
 /** The DIRECTORY_EVENT files, in write order. */
