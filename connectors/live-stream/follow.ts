@@ -89,6 +89,8 @@ class Follower {
         this.log.info({ position: ev.id, ...this.counts }, 'live stream idle: everything up to now was read');
         return this.flush(true);
       }
+      // events waiting go with their batch (full or due), which will carry the position this heartbeat gave
+      if (this.pending.size > 0 && this.pending.msUntilDue(performance.now()) > 0) return null;
       return this.flush();
     }
     if (ev.event === 'connected') {

@@ -58,6 +58,8 @@ export class StreamPosition {
   /** the id of the last data events received, whose group may not be over */
   private openId: string | null = null;
   private dataSinceHeartbeat = false;
+  /** the id of the last data event on this connection */
+  private lastDataId: string | null = null;
   private readonly recoverUntilMs: number;
 
   constructor(private readonly first: StreamStart) {
@@ -90,6 +92,7 @@ export class StreamPosition {
   /** A new connection starts after the last complete id: the open group will be sent again in full. */
   connected(): void {
     this.openId = null;
+    this.lastDataId = null;
     this.dataSinceHeartbeat = false;
   }
 
@@ -97,22 +100,24 @@ export class StreamPosition {
   dataEvent(id: string): void {
     if (this.openId !== null && id !== this.openId) this.complete = this.openId;
     this.openId = id;
+    this.lastDataId = id;
     this.dataSinceHeartbeat = true;
   }
 
   /**
-   * A heartbeat carries the remote's current position. Returns true when the whole period before it brought no
-   * event: the stream is idle.
+   * A heartbeat carries the remote's current position. Returns true when the remote has caught up: a whole period
+   * without data, and a position past the last data event (an idle platform reports "now"). A quiet period at the
+   * same position only says the remote is busy, or that its events are queued behind a slow reader.
    */
   heartbeat(id: string | undefined): boolean {
-    const idle = !this.dataSinceHeartbeat;
+    const quiet = !this.dataSinceHeartbeat;
     this.dataSinceHeartbeat = false;
-    if (id === undefined || !isEventId(id)) return idle;
-    if (id !== this.openId || idle) {
+    if (id === undefined || !isEventId(id)) return false;
+    if (id !== this.openId || quiet) {
       this.complete = id;
       this.openId = null;
     }
-    return idle;
+    return quiet && id !== this.lastDataId;
   }
 
   /** The state to commit once everything received so far up to the complete position is delivered. */

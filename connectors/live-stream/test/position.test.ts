@@ -47,10 +47,18 @@ describe('stream position', () => {
     p.dataEvent('300-0');
     expect(p.heartbeat('300-0')).toBe(false); // events came in this period: 300-0 may still be in progress
     expect(p.checkpoint()).toEqual({ start_from: '100-0' });
-    expect(p.heartbeat('300-0')).toBe(true); // a quiet period: 300-0 is done
+    expect(p.heartbeat('300-0')).toBe(false); // a quiet period: 300-0 is done, but the remote has not moved on
     expect(p.checkpoint()).toEqual({ start_from: '300-0' });
-    expect(p.heartbeat('900-0')).toBe(true); // filtered events moved the remote on
+    expect(p.heartbeat('900-0')).toBe(true); // quiet and past the last event: caught up
     expect(p.checkpoint()).toEqual({ start_from: '900-0' });
+  });
+
+  it('is caught up only after a quiet period at a position past the last event', () => {
+    const p = new StreamPosition({ from: '100-0' });
+    p.dataEvent('300-0');
+    expect(p.heartbeat('900-0')).toBe(false); // events came in this period
+    expect(p.heartbeat('950-0')).toBe(true);
+    expect(new StreamPosition({ from: '100-0' }).heartbeat('100-0')).toBe(true); // nothing at all to send
   });
 
   it('keeps the replay date in the state until the position reaches it, then resumes without replay', () => {
