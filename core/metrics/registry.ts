@@ -12,14 +12,14 @@ export type ConnectorRunState = (typeof CONNECTOR_STATES)[number];
 
 export class ConnectorMetrics {
   readonly registry = new Registry();
-  readonly bundleSend = new Counter({ name: 'bundle_send_total', help: 'Number of bundle send', registers: [this.registry] });
-  readonly recordSend = new Counter({ name: 'record_send_total', help: 'Number of record (objects per bundle) send', registers: [this.registry] });
-  readonly runCount = new Counter({ name: 'run_count_total', help: 'Number of run', registers: [this.registry] });
-  readonly pingApiCount = new Counter({ name: 'ping_api_count_total', help: 'Number of ping to the api', registers: [this.registry] });
-  readonly pingApiError = new Counter({ name: 'ping_api_error_total', help: 'Number of error when pinging the api', registers: [this.registry] });
-  readonly errorCount = new Counter({ name: 'error_count_total', help: 'Number of error', registers: [this.registry] });
-  readonly clientErrorCount = new Counter({ name: 'client_error_count_total', help: 'Number of client error', registers: [this.registry] });
-  readonly state = new Gauge({ name: 'state', help: 'State of connector', labelNames: ['state'], registers: [this.registry] });
+  readonly bundleSend = new Counter({ name: 'bundle_send_total', help: 'Bundles delivered (each confirmed by the broker or written to the directory)', registers: [this.registry] });
+  readonly recordSend = new Counter({ name: 'record_send_total', help: 'STIX objects and stream events delivered', registers: [this.registry] });
+  readonly runCount = new Counter({ name: 'run_count_total', help: 'Runs started', registers: [this.registry] });
+  readonly pingApiCount = new Counter({ name: 'ping_api_count_total', help: 'Pings sent to the platform', registers: [this.registry] });
+  readonly pingApiError = new Counter({ name: 'ping_api_error_total', help: 'Pings the platform did not answer or refused', registers: [this.registry] });
+  readonly errorCount = new Counter({ name: 'error_count_total', help: 'Failed runs', registers: [this.registry] });
+  readonly clientErrorCount = new Counter({ name: 'client_error_count_total', help: 'Requests the source or the platform refused (4xx)', registers: [this.registry] });
+  readonly state = new Gauge({ name: 'state', help: 'What the connector is doing now (1 for the current state)', labelNames: ['state'], registers: [this.registry] });
   // Beyond the reference SDK: how long a batch takes to be confirmed, and what waits in the platform's queue.
   readonly deliveryLatency = new Histogram({
     name: 'delivery_latency_seconds',

@@ -150,6 +150,7 @@ async function serveSchedule<Spec extends ConfigSpec>(
     const nextRunAt = once || signal.aborted ? null : new Date(Date.now() + periodMs);
     observer.runEnded?.({ runId: result.runId, ok: result.ok, at: new Date(), nextRunAt, error: result.error });
     if (!result.ok && (once || result.error instanceof SourceAuthError)) return 1;
+    if (result.resetRequested && !signal.aborted) continue;
     if (once) return result.ok ? 0 : 1;
     if (signal.aborted) break;
     log.info({ next_run: nextRunAt?.toISOString() }, 'waiting for the next run');
@@ -182,7 +183,8 @@ async function queueOverThreshold(wiring: Wiring, thresholdMb: number, log: Logg
   if (!wiring.link || wiring.sink.kind === 'directory') return null;
   try {
     const bytes = await wiring.link.queueBytes();
-    if (bytes > thresholdMb * 1024 * 1024) return `the platform holds ${(bytes / 1048576).toFixed(1)} MB for this connector, over CONNECTOR_QUEUE_THRESHOLD (${thresholdMb} MB)`;
+    // Decimal megabytes, as the reference SDK and the ping's queue_messages_size count them.
+    if (bytes > thresholdMb * 1_000_000) return `the platform holds ${(bytes / 1_000_000).toFixed(1)} MB for this connector, over CONNECTOR_QUEUE_THRESHOLD (${thresholdMb} MB)`;
   } catch (err) {
     log.warn({ err }, 'queue size unknown; running anyway');
   }

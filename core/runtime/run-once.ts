@@ -41,6 +41,8 @@ export interface RunResult {
   durationMs: number;
   /** the last state committed by this run (null when none was) */
   committed: State | null;
+  /** an operator reset the state on the platform during this run: start a new run from the configured start now */
+  resetRequested: boolean;
   error?: unknown;
 }
 
@@ -56,6 +58,7 @@ export async function runOnce<Spec extends ConfigSpec>(deps: RunDeps<Spec>): Pro
   const log = deps.log.child({ run_id: runId });
   const totals = { batches: 0, objects: 0, events: 0, bytes: 0, skipped: 0 };
   let committed: State | null = null;
+  let resetRequested = false;
   let error: unknown;
 
   let state = await deps.store.load();
@@ -91,6 +94,12 @@ export async function runOnce<Spec extends ConfigSpec>(deps: RunDeps<Spec>): Pro
         committed = batch.checkpoint;
         deps.observer?.checkpointCommitted?.(batch.checkpoint);
         log.debug({ cursor: batch.checkpoint }, 'checkpoint committed');
+        // A reset seen by the ping mid-run: what this run still holds is positioned on the old cursor.
+        if (deps.store.takeReset?.()) {
+          resetRequested = true;
+          log.warn('state reset by an operator on the platform: ending this run to restart from the configured start');
+          break;
+        }
       }
     }
   } catch (err) {
@@ -119,6 +128,7 @@ export async function runOnce<Spec extends ConfigSpec>(deps: RunDeps<Spec>): Pro
     skippedObjects: totals.skipped,
     durationMs,
     committed,
+    resetRequested,
     error,
   };
   const fields = { batches: totals.batches, objects: totals.objects, events: totals.events, bytes: totals.bytes, skipped: totals.skipped, duration_ms: durationMs };

@@ -6,6 +6,7 @@ import { DirectorySink } from '../delivery/directory';
 import { TeeSink } from '../delivery/tee';
 import type { ConnectorIdentity, Sink } from '../delivery/sink';
 import type { Logger } from '../log/logger';
+import { startMetricsServer } from '../metrics/server';
 import { connectPlatform, type PlatformLink } from '../platform/link';
 import { FileStateStore } from '../state/file-store';
 import type { StateStore } from '../state/store';
@@ -57,7 +58,20 @@ export async function wire<Spec extends ConfigSpec>(
   if (cfg.directoryMode) {
     const store = new FileStateStore(resolve(cwd, c.state_path ?? `state/${def.name}.json`));
     const sink = directorySink(cfg, def, cwd);
-    return { identity, sink, store, applicantId: null, link: null, observers: [], close: () => sink.close() };
+    // With a platform, connectPlatform starts the metrics endpoint; here the runtime does.
+    const metrics = await startMetricsServer(cfg.settings, log);
+    return {
+      identity,
+      sink,
+      store,
+      applicantId: null,
+      link: null,
+      observers: metrics ? [metrics.observer] : [],
+      close: async () => {
+        await sink.close();
+        await metrics?.close();
+      },
+    };
   }
   const link = await connectPlatform({
     settings: cfg.settings,

@@ -75,3 +75,33 @@ describe('secrets in logs', () => {
     expect(r.logText).not.toContain(secret);
   });
 });
+
+describe('metrics in directory mode', () => {
+  it('serves the run counters on CONNECTOR_METRICS_PORT while the connector runs', async () => {
+    const port = 20000 + (process.pid % 20000);
+    let scraped = '';
+    const controller = new AbortController();
+    const def = defineConnector({
+      name: 'scraped',
+      type: 'EXTERNAL_IMPORT',
+      description: 'reads its own metrics on the second run',
+      imports: [],
+      config: {},
+      async *collect(ctx) {
+        if (ctx.state) {
+          scraped = (await ctx.http.get(`http://127.0.0.1:${port}/metrics`)).text();
+          controller.abort();
+          return;
+        }
+        yield { objects: [{ type: 'identity', spec_version: '2.1', id: 'identity--542072da-8b33-50bf-810b-d9cfd2a0bc69', name: 'ACME Corp', identity_class: 'organization', created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z' }], checkpoint: { seen: true } };
+      },
+    });
+    const r = await runConnectorOnce(def, {
+      env: { CONNECTOR_RUN_AND_TERMINATE: 'false', CONNECTOR_DURATION_PERIOD: 'PT0.01S', CONNECTOR_EXPOSE_METRICS: 'true', CONNECTOR_METRICS_PORT: String(port) },
+      signal: controller.signal,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(scraped).toMatch(/^run_count_total 2$/m); // the run in progress counts
+    expect(scraped).toMatch(/^bundle_send_total 1$/m);
+  });
+});
