@@ -12,15 +12,4 @@ export function backoffDelay(attempt: number, opts: BackoffOptions): number {
 }
 
 /** Waits `ms` or until the signal aborts; resolves either way (the caller checks the signal). */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+export { sleep as pause } from '../runtime/sleep';
