@@ -65,7 +65,7 @@ function explain(remote: RemoteStream, err: unknown): unknown {
  * Opens one SSE connection (`start` null: from now on, no replay; what `check` uses). No retries here: the caller reconnects with its own backoff and logs every attempt.
  * The request deadline covers connecting and the response head; once streaming, the watchdog takes over.
  */
-export async function openStream(http: HttpClient, remote: RemoteStream, start: StreamStart | null, opts: { signal: AbortSignal; watchdogMs: number }): Promise<SseReader> {
+export async function openStream(http: HttpClient, remote: RemoteStream, start: StreamStart | null, opts: { signal: AbortSignal; watchdogMs: number; readAhead?: number }): Promise<SseReader> {
   const url = streamUrl(remote);
   try {
     const res = await http.get(url, {
@@ -83,7 +83,7 @@ export async function openStream(http: HttpClient, remote: RemoteStream, start: 
       res.stream.destroy();
       throw new SourceUnavailableError(`GET ${redactUrl(url)}: answered ${type || 'no content type'}, not an event stream (is LIVE_STREAM_URL the platform's base URL?)`);
     }
-    return new SseReader(res.stream, { watchdogMs: opts.watchdogMs, describe: `live stream ${redactUrl(url)}` });
+    return new SseReader(res.stream, { watchdogMs: opts.watchdogMs, readAhead: opts.readAhead, describe: `live stream ${redactUrl(url)}` });
   } catch (err) {
     throw explain(remote, err);
   }

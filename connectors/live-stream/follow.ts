@@ -142,7 +142,7 @@ export async function* followStream(ctx: Ctx): AsyncGenerator<Batch<LiveState>> 
     const start = follower.position.resume();
     let reader: SseReader | undefined;
     try {
-      reader = await openStream(ctx.http, cfg, start, { signal: ctx.signal, watchdogMs });
+      reader = await openStream(ctx.http, cfg, start, { signal: ctx.signal, watchdogMs, readAhead: cfg.batch_size * 2 });
       ctx.log.info({ from: start.from, recover: start.recover ?? null }, 'live stream opened');
       follower.position.connected();
       for (;;) {
