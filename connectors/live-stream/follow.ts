@@ -155,6 +155,8 @@ export async function* followStream(ctx: Ctx): AsyncGenerator<Batch<LiveState>> 
         if (follower.finished) return;
       }
     } catch (err) {
+      // free the connection now, not after the backoff (a stalled one would be held open meanwhile)
+      reader?.close();
       if (ctx.signal.aborted) return;
       // a refused token will not get better by retrying; anything not typed by us is a bug for the runtime to report
       if (err instanceof SourceAuthError || !isOctiError(err)) throw err;
