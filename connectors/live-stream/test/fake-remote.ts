@@ -84,6 +84,7 @@ class Connection {
         return false;
       }
       if (!this.write(e.id, t, data)) await new Promise((r) => this.res.once('drain', r));
+      if (this.remote.queuedHeartbeats) for (let i = 0; i < 2; i++) this.write(e.id, 'heartbeat', JSON.stringify(new Date(parseId(e.id)[0]).toISOString()));
     }
     return true;
   }
@@ -126,6 +127,8 @@ export class FakeRemote {
   failNext: number[] = [];
   /** false: send deletions even when asked not to (to prove the client filters them too) */
   honourListenDelete = true;
+  /** two heartbeats after every event, as a slow reader finds them queued behind a burst */
+  queuedHeartbeats = false;
   private readonly open = new Set<Connection>();
   private floor: Pos = [0, 0];
 

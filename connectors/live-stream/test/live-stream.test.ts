@@ -111,6 +111,14 @@ describe('live-stream: what it delivers', () => {
     expect(idTime(r.state!.start_from)).toBeGreaterThan(1700000000003);
   });
 
+  it('does not take heartbeats queued behind a burst for an idle stream (run-and-terminate reads it all)', async () => {
+    remote.queuedHeartbeats = true;
+    remote.seed(...history(6));
+    const r = await run(remote, freshFolders({ start_from: '1699999999999-0' }));
+    expect(r.exitCode).toBe(0);
+    expect(eventFiles(r.files).map((e) => e.id)).toEqual(history(6).map((e) => e.id));
+  });
+
   it('lets heartbeats alone advance the position: a checkpoint without any file', async () => {
     const r = await run(remote, freshFolders({ start_from: '1700000000000-0' }));
     expect(r.exitCode).toBe(0);
