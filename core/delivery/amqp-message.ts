@@ -26,7 +26,18 @@ export function bundleContent(object: StixObject): string {
   return JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, spec_version: '2.1', objects: [object] });
 }
 
-export function bundleMessage(object: StixObject, ctx: MessageContext, sequence: number): OutgoingMessage {
+/** The base64 `content` of a bundle message: the costly part of a message, computed once per object. */
+export function encodedBundle(object: StixObject): string {
+  return Buffer.from(bundleContent(object), 'utf8').toString('base64');
+}
+
+/** The base64 `content` of an event message. */
+export function encodedEvent(event: StreamEvent): string {
+  const content = { id: event.id, type: event.type, data: event.data, context: event.context ?? {} };
+  return Buffer.from(JSON.stringify(content), 'utf8').toString('base64');
+}
+
+export function bundleMessage(object: StixObject, ctx: MessageContext, sequence: number, content = encodedBundle(object)): OutgoingMessage {
   const body = {
     type: 'bundle',
     bundle_type: 'QUEUE_BUNDLE',
@@ -34,7 +45,7 @@ export function bundleMessage(object: StixObject, ctx: MessageContext, sequence:
     work_id: ctx.workId,
     action_sequence: sequence,
     entities_types: [],
-    content: Buffer.from(bundleContent(object), 'utf8').toString('base64'),
+    content,
     update: ctx.update,
     no_split: true,
   };
@@ -42,15 +53,14 @@ export function bundleMessage(object: StixObject, ctx: MessageContext, sequence:
 }
 
 /** A live-stream operation the worker applies as such (create, update, delete, merge). */
-export function eventMessage(event: StreamEvent, ctx: MessageContext, sequence: number): OutgoingMessage {
-  const content = { id: event.id, type: event.type, data: event.data, context: event.context ?? {} };
+export function eventMessage(event: StreamEvent, ctx: MessageContext, sequence: number, content = encodedEvent(event)): OutgoingMessage {
   const body = {
     type: 'event',
     applicant_id: ctx.applicantId,
     work_id: ctx.workId,
     action_sequence: sequence,
     entities_types: [],
-    content: Buffer.from(JSON.stringify(content), 'utf8').toString('base64'),
+    content,
     update: true,
     synchronized: event.synchronized ?? false,
     previous_standard: event.previous_standard ?? null,

@@ -1,7 +1,7 @@
 import { DeliveryError } from '../errors';
 import { RunWork, workName, type WorkClient } from '../platform/works';
 import { splitBundle } from '../stix/split';
-import { bundleMessage, eventMessage, type MessageContext, type OutgoingMessage } from './amqp-message';
+import { bundleMessage, encodedBundle, encodedEvent, eventMessage, type MessageContext, type OutgoingMessage } from './amqp-message';
 import type { ConfirmPublisher } from './publisher';
 import type { DeliveryBatch, DeliveryReport, RunInfo, RunOutcome, Sink } from './sink';
 
@@ -13,8 +13,8 @@ import type { DeliveryBatch, DeliveryReport, RunInfo, RunOutcome, Sink } from '.
 
 /** RabbitMQ 4 refuses messages over 16 MiB by default (3.x allowed 128 MiB): the safe limit for both. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-/** room left for the work id, unknown when sizes are checked (before the work exists) */
-const WORK_ID_ALLOWANCE = 512;
+/** room for the envelope around `content` (work id, applicant, flags), unknown when sizes are checked */
+const ENVELOPE_ALLOWANCE = 1024;
 
 export interface AmqpSinkOptions {
   publisher: ConfirmPublisher;
@@ -57,9 +57,11 @@ export class AmqpSink implements Sink {
     if (count === 0) return { messages: 0, objects: 0, events: 0, bytes: 0 };
 
     const ctx: MessageContext = { applicantId: run.applicantId ?? this.opts.connectorUserId, workId: null, update: run.update };
-    this.checkSizes(this.build(objects, batch, ctx, 0));
+    // Encode once: the size check (before the work records expectations) and the messages share the contents.
+    const contents = [...objects.map(encodedBundle), ...batch.events.map(encodedEvent)];
+    this.checkSizes(objects, batch, contents);
     const workId = await this.expect(work, count);
-    const messages = this.build(objects, batch, { ...ctx, workId }, this.sequence);
+    const messages = this.build(objects, batch, { ...ctx, workId }, this.sequence, contents);
     this.sequence += messages.length;
     await this.opts.publisher.publishAll(messages);
     const bytes = messages.reduce((sum, m) => sum + m.body.length, 0);
@@ -87,21 +89,24 @@ export class AmqpSink implements Sink {
     await this.opts.publisher.close();
   }
 
-  private build(objects: DeliveryBatch['objects'], batch: DeliveryBatch, ctx: MessageContext, first: number): OutgoingMessage[] {
-    const messages = objects.map((o, i) => bundleMessage(o, ctx, first + i + 1));
-    batch.events.forEach((e, i) => messages.push(eventMessage(e, ctx, first + objects.length + i + 1)));
+  private build(objects: DeliveryBatch['objects'], batch: DeliveryBatch, ctx: MessageContext, first: number, contents: string[]): OutgoingMessage[] {
+    const messages = objects.map((o, i) => bundleMessage(o, ctx, first + i + 1, contents[i]));
+    const n = objects.length;
+    batch.events.forEach((e, i) => messages.push(eventMessage(e, ctx, first + n + i + 1, contents[n + i])));
     return messages;
   }
 
   /** A single object cannot be split further: an oversized one fails the batch before anything is sent. */
-  private checkSizes(messages: OutgoingMessage[]): void {
+  private checkSizes(objects: DeliveryBatch['objects'], batch: DeliveryBatch, contents: string[]): void {
     const limit = this.opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    const over = messages.filter((m) => m.body.length + WORK_ID_ALLOWANCE > limit);
+    const over = contents.flatMap((c, i) => (c.length + ENVELOPE_ALLOWANCE > limit ? [i] : []));
     if (over.length === 0) return;
     const mb = (n: number) => (n / 1048576).toFixed(1);
-    const first = over[0];
+    const i = over[0]!;
+    const event = batch.events[i - objects.length];
+    const carries = i < objects.length ? objects[i]!.id : `${event!.type} event ${event!.id} (${event!.data.id})`;
     throw new DeliveryError(
-      `${over.length} object(s) too large for one broker message (limit ${mb(limit)} MiB); first: ${first.carries} needs ${mb(first.body.length)} MiB. ` +
+      `${over.length} object(s) too large for one broker message (limit ${mb(limit)} MiB); first: ${carries} needs ${mb(contents[i]!.length + ENVELOPE_ALLOWANCE)} MiB. ` +
         'One object cannot be split further: reduce it at the source (large descriptions, embedded files); nothing of this batch was sent',
     );
   }
