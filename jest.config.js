@@ -1,5 +1,5 @@
 /** Two projects: the project's own suite (runs on a bare clone) and the suite over ../shared/samples (skips when absent). */
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 module.exports = {
   testTimeout: 30000,

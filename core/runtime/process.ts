@@ -3,7 +3,7 @@ import type { ConnectorDefinition } from '../contract/connector';
 import type { ConfigSpec, InferConfig } from '../config/fields';
 import { parseIsoDuration } from '../config/duration';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve';
-import { ConfigError, SourceAuthError, isOctiError } from '../errors';
+import { ConfigError, SourceAuthError, StateError, isOctiError } from '../errors';
 import { createHttpClient } from '../http/client';
 import type { HttpClient } from '../http/types';
 import { createLogger, type Logger } from '../log/logger';
@@ -23,6 +23,11 @@ export interface ProcessOptions {
   /** extra observers (metrics) */
   observers?: RuntimeObserver[];
   now?: () => Date;
+}
+
+/** Failures that no retry can cure: a refused token, an unreadable state, a bad configuration. They end the process. */
+function isPermanent(err: unknown): boolean {
+  return err instanceof SourceAuthError || err instanceof StateError || err instanceof ConfigError;
 }
 
 /** Delay before a stream connector's collect() is restarted after a failure. */
@@ -118,6 +123,10 @@ export async function runConnectorProcess<Spec extends ConfigSpec>(def: Connecto
   );
   try {
     return def.type === 'STREAM' ? await serveStream(runOnceNow, c.run_and_terminate, log, signal) : await serveSchedule(runOnceNow, cfg, def, wiring, observer, log, signal);
+  } catch (err) {
+    // What fails outside a run's own error handling (the state cannot be loaded, the sink cannot start a run).
+    reportFailure(log, err, 'stopped');
+    return isOctiError(err) ? err.exitCode : 1;
   } finally {
     await wiring.close().catch((err: unknown) => log.warn({ err }, 'closing the sink failed'));
     log.flush?.();
@@ -149,7 +158,7 @@ async function serveSchedule<Spec extends ConfigSpec>(
     const result = await runOnceNow();
     const nextRunAt = once || signal.aborted ? null : new Date(Date.now() + periodMs);
     observer.runEnded?.({ runId: result.runId, ok: result.ok, at: new Date(), nextRunAt, error: result.error });
-    if (!result.ok && (once || result.error instanceof SourceAuthError)) return 1;
+    if (!result.ok && (once || isPermanent(result.error))) return 1;
     if (result.resetRequested && !signal.aborted) continue;
     if (once) return result.ok ? 0 : 1;
     if (signal.aborted) break;
@@ -170,7 +179,7 @@ async function serveStream(runOnceNow: () => Promise<RunResult>, runAndTerminate
       failures = 0;
       continue;
     }
-    if (runAndTerminate || result.error instanceof SourceAuthError) return 1;
+    if (runAndTerminate || isPermanent(result.error)) return 1;
     const wait = STREAM_RESTART_MS[Math.min(failures, STREAM_RESTART_MS.length - 1)]!;
     failures += 1;
     log.warn({ retry_in_ms: wait, attempt: failures }, 'restarting the stream');

@@ -19,8 +19,10 @@ export interface ConnectorRunResult {
   files: DirectoryFile[];
   /** the objects of every DIRECTORY_BUNDLE file, in order */
   objects: StixObject[];
-  /** the committed state, or null */
+  /** the committed state, or null (also when the file is not JSON: see stateText) */
   state: Record<string, unknown> | null;
+  /** the state file's raw text, or null when there is none */
+  stateText: string | null;
   /** parsed JSON log lines */
   logs: Record<string, unknown>[];
   /** the raw log text (to assert that no secret appears) */
@@ -80,7 +82,8 @@ export async function runConnectorOnce(def: ConnectorDefinition<ConfigSpec>, opt
     exitCode,
     files,
     objects,
-    state: stateText ? (JSON.parse(stateText) as Record<string, unknown>) : null,
+    state: parseStateText(stateText),
+    stateText,
     logs: logText
       .split('\n')
       .filter((l) => l.startsWith('{'))
@@ -101,4 +104,13 @@ export async function readDirectory(dir: string): Promise<DirectoryFile[]> {
       return doc;
     }),
   );
+}
+
+function parseStateText(text: string | null): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
 }

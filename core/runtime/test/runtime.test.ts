@@ -196,3 +196,16 @@ async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('unreadable state', () => {
+  it('a corrupt state file ends the process with exit 1 and one line naming it, delivering nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'octi-corrupt-'));
+    const statePath = join(dir, 'state.json');
+    require('node:fs').writeFileSync(statePath, '{"next": ');
+    const r = await runConnectorOnce(counterConnector(3), { outDir: join(dir, 'out'), statePath, env: { CONNECTOR_RUN_AND_TERMINATE: 'false', CONNECTOR_DURATION_PERIOD: 'PT1H' } });
+    expect(r.exitCode).toBe(1);
+    expect(r.files).toEqual([]);
+    const errors = r.logs.filter((l) => l.level === 'error');
+    expect(errors.map((l) => l.msg)).toEqual([`stopped: state file ${statePath}: not valid JSON; fix or delete it to start from the configured date`]);
+  });
+});
