@@ -64,7 +64,7 @@ export function eventMessage(event: StreamEvent, ctx: MessageContext, sequence: 
     update: true,
     synchronized: event.synchronized ?? false,
     previous_standard: event.previous_standard ?? null,
-    event_id: event.id,
+    event_id: event.event_id ?? event.id,
   };
   return { id: randomUUID(), body: Buffer.from(JSON.stringify(body), 'utf8'), carries: `${event.type} event ${event.id} (${event.data.id})` };
 }

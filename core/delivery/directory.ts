@@ -87,7 +87,7 @@ export class DirectorySink implements Sink {
       applicant_id: run.applicantId,
       connector: run.connector,
       event: { id: event.id, type: event.type, data: event.data, context: event.context ?? {} },
-      event_id: event.id,
+      event_id: event.event_id ?? event.id,
       synchronized: event.synchronized ?? false,
       previous_standard: event.previous_standard ?? null,
       update: true,

@@ -34,6 +34,11 @@ export interface StreamEvent {
   context?: unknown;
   synchronized?: boolean;
   previous_standard?: string | null;
+  /**
+   * The event's own id from its payload (`event_id`), when the remote sent one: the platform's synchroniser puts
+   * this, not the SSE id, in the message's `event_id`. Sinks fall back to `id` when it is absent.
+   */
+  event_id?: string;
 }
 
 export interface KillChainPhase {

@@ -14,7 +14,7 @@ export interface ReceivedMessage {
   sequence: number;
   /** the STIX object: the bundle's only object, or the event's data */
   object: Record<string, unknown> & { id: string; type: string };
-  event?: { id: string; type: string; context: unknown; synchronized: boolean; previous_standard: string | null };
+  event?: { id: string; type: string; context: unknown; synchronized: boolean; previous_standard: string | null; event_id: string };
   body: Record<string, unknown>;
   bytes: number;
   persistent: boolean;
@@ -93,7 +93,7 @@ export class WorkerConsumer {
         workId,
         sequence: Number(body.action_sequence ?? -1),
         object,
-        event: type === 'event' ? { id: String(content.id), type: String(content.type), context: content.context, synchronized: body.synchronized === true, previous_standard: (body.previous_standard as string | null) ?? null } : undefined,
+        event: type === 'event' ? { id: String(content.id), type: String(content.type), context: content.context, synchronized: body.synchronized === true, previous_standard: (body.previous_standard as string | null) ?? null, event_id: String(body.event_id) } : undefined,
         body,
         bytes: msg.content.length,
         persistent: msg.properties.deliveryMode === 2,
@@ -120,7 +120,8 @@ export class WorkerConsumer {
   private checkEvent(body: Record<string, unknown>, content: Record<string, unknown>, problem: (w: string) => void): ReceivedMessage['object'] | null {
     if (body.update !== true) problem('an event message must have update: true');
     if (!['create', 'update', 'delete', 'merge'].includes(String(content.type))) problem(`unknown event type ${String(content.type)}`);
-    if (body.event_id !== content.id) problem('event_id differs from the content id');
+    // The platform's synchroniser sends the payload's own event id here, which may differ from the SSE id in `content.id`.
+    if (typeof body.event_id !== 'string' || !/^\d+-\d+$/.test(body.event_id)) problem(`event_id ${String(body.event_id)} is not a stream event id`);
     return this.checkObject(content.data, problem);
   }
 

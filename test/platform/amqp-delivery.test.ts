@@ -105,16 +105,19 @@ describe('queue sink on the real broker', () => {
     const events: StreamEvent[] = [
       { id: '1718010586174-0', type: 'update', data: malware, context: { patch: [] }, synchronized: true, previous_standard: 'malware--old' },
       { id: '1718010586175-0', type: 'delete', data: malware },
+      // the payload's own event id travels as event_id, as the platform's synchroniser sends it; content.id stays the SSE id
+      { id: '1718010586176-0', type: 'create', data: malware, event_id: '1718010580000-3' },
     ];
     const report = await sink.deliver({ objects: [], events });
     await sink.endRun({ ok: true, message: 'done' });
     const worker = standin.worker(linked.connectorId);
-    await waitFor('both events at the worker', () => worker.received.length === 2);
+    await waitFor('the three events at the worker', () => worker.received.length === 3);
     expect(worker.problems).toEqual([]);
-    expect(report).toMatchObject({ messages: 2, objects: 0, events: 2 });
+    expect(report).toMatchObject({ messages: 3, objects: 0, events: 3 });
     expect(worker.received.map((m) => m.event)).toEqual([
-      { id: '1718010586174-0', type: 'update', context: { patch: [] }, synchronized: true, previous_standard: 'malware--old' },
-      { id: '1718010586175-0', type: 'delete', context: {}, synchronized: false, previous_standard: null },
+      { id: '1718010586174-0', type: 'update', context: { patch: [] }, synchronized: true, previous_standard: 'malware--old', event_id: '1718010586174-0' },
+      { id: '1718010586175-0', type: 'delete', context: {}, synchronized: false, previous_standard: null, event_id: '1718010586175-0' },
+      { id: '1718010586176-0', type: 'create', context: {}, synchronized: false, previous_standard: null, event_id: '1718010580000-3' },
     ]);
     expect(worker.received[0].body).toMatchObject({ type: 'event', update: true, event_id: '1718010586174-0', applicant_id: ALICE.user.id });
   });

@@ -41,6 +41,16 @@ describe('directory sink', () => {
     expect(doc).toMatchObject({ bundle_type: 'DIRECTORY_EVENT', event: { id: '1700000000000-0', type: 'delete', data: indicator, context: {} }, synchronized: true, previous_standard: null, event_id: '1700000000000-0' });
   });
 
+  it("writes the payload's own event id as event_id when the event has one", async () => {
+    const path = dir();
+    const sink = new DirectorySink({ path, retentionDays: 0 });
+    await sink.startRun(run());
+    await sink.deliver({ objects: [], events: [{ id: '1700000000001-0', type: 'create', data: indicator, event_id: '1699999999000-2' }] });
+    const [file] = readdirSync(path);
+    const doc = JSON.parse(readFileSync(join(path, file!), 'utf8'));
+    expect(doc).toMatchObject({ event: { id: '1700000000001-0' }, event_id: '1699999999000-2' });
+  });
+
   it('leaves no temporary file behind and never exposes a partial file', async () => {
     const path = dir();
     const sink = new DirectorySink({ path, retentionDays: 7 });
