@@ -160,6 +160,18 @@ describe('rss connector', () => {
     expect(names(r.objects)).toEqual(['[fixture] CVE-2025-0001 - Acme Router Command Injection', '[fixture] CVE-2025-0002 - Acme VPN Path Traversal']);
   });
 
+  it('with only RSS_FEED_URL set: report type threat-report, no author, no markings, bundles of reports alone', async () => {
+    server.route('GET', '/kev.xml', { body: fixture('escaped-html.rss.xml') });
+    const r = await runConnectorOnce(rss, { env: { RSS_FEED_URL: server.url('/kev.xml') } });
+    expect(r.exitCode).toBe(0);
+    expect(r.objects.map((o) => o.type)).toEqual(['report', 'report', 'report']);
+    for (const report of r.objects) {
+      expect(report.report_types).toEqual(['threat-report']);
+      expect(report).not.toHaveProperty('created_by_ref');
+      expect(report).not.toHaveProperty('object_marking_refs');
+    }
+  });
+
   it('delivers an 11,000-item feed in bundles of 500, then nothing more, with a bounded state', async () => {
     server.route('GET', '/volume.xml', { body: gzipSync(volumeFeed(11_000)), headers: { 'content-encoding': 'gzip', 'content-type': 'application/rss+xml' } });
     const env = { RSS_FEED_URL: server.url('/volume.xml') };
