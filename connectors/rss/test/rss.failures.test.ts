@@ -2,6 +2,7 @@ import pino from 'pino';
 import { createHttpClient, type CommonSettings } from '../../../core';
 import { runConnectorOnce } from '../../../core/testing/run-connector';
 import { startSourceServer, type SourceServer } from '../../../core/testing/source-server';
+import { createTlsFixtures, type TlsFixtures } from '../../../core/testing/tls-fixtures';
 import { fetchFeed } from '../client';
 import rss, { FEED_TIMEOUT_MS, MAX_FEED_BYTES } from '../connector';
 import { fixture } from './helpers';
@@ -123,5 +124,30 @@ describe('rss check', () => {
       { target: server.url('/atom.xml'), ok: true, detail: '"Fixture & Coffee", 2 items (atom, utf-8)' },
       { target: server.url('/bad.xml'), ok: false, detail: expect.stringMatching(/invalid XML at line 3/) },
     ]);
+  });
+});
+
+describe('rss over HTTPS (RSS_SSL_VERIFY)', () => {
+  let tls: TlsFixtures;
+  let secure: SourceServer;
+  beforeAll(async () => {
+    tls = await createTlsFixtures();
+    secure = await startSourceServer({ tls: { cert: tls.serverCert, key: tls.serverKey } });
+    secure.route('GET', '/kev.xml', { body: fixture('escaped-html.rss.xml') });
+  });
+  afterAll(async () => {
+    await secure.close();
+    await tls.cleanup();
+  });
+
+  it('refuses a certificate from an unknown CA by default, with one line, and reads the feed with RSS_SSL_VERIFY=false', async () => {
+    const strict = await runConnectorOnce(rss, { env: { RSS_FEED_URL: secure.url('/kev.xml') } });
+    expect(strict.exitCode).toBe(1);
+    expect(errorLines(strict.logs)).toHaveLength(1);
+    expect(errorLines(strict.logs)[0]!.msg).toContain('server certificate not trusted');
+    expect(strict.state).toBeNull();
+    const lax = await runConnectorOnce(rss, { env: { RSS_FEED_URL: secure.url('/kev.xml'), RSS_SSL_VERIFY: 'false' } });
+    expect(lax.exitCode).toBe(0);
+    expect(lax.objects.filter((o) => o.type === 'report')).toHaveLength(3);
   });
 });
