@@ -23,6 +23,7 @@ interface Payload {
   version?: unknown;
   data?: unknown;
   context?: unknown;
+  event_id?: unknown;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -54,7 +55,7 @@ export function toStreamEvent(id: string, type: DataEventType, rawData: string, 
     return { ok: false, reason: `event ${id}: data is not JSON` };
   }
   if (!isObject(payload)) return { ok: false, reason: `event ${id}: data is not a JSON object` };
-  const { version, data, context } = payload as Payload;
+  const { version, data, context, event_id: ownId } = payload as Payload;
   if (String(version) !== EVENT_VERSION) return { ok: false, reason: `event ${id}: payload version ${JSON.stringify(version ?? null)} (only ${EVENT_VERSION} is supported)` };
   if (!isObject(data) || typeof data.id !== 'string' || typeof data.type !== 'string') {
     return { ok: false, reason: `event ${id}: no STIX object (data.id and data.type) in the payload` };
@@ -67,5 +68,8 @@ export function toStreamEvent(id: string, type: DataEventType, rawData: string, 
     previous_standard: previousStandardId(context),
   };
   if (context !== undefined) event.context = context;
+  // The remote's live events carry their own id (replayed ones and their dependencies do not); the platform's
+  // synchroniser hands this one, not the SSE id, to the worker.
+  if (typeof ownId === 'string' && ownId !== '') event.event_id = ownId;
   return { ok: true, event };
 }

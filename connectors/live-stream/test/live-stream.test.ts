@@ -94,6 +94,19 @@ describe('live-stream: what it delivers', () => {
     expect((events[1]!.file.event as { context: unknown }).context).toEqual(updateContext);
   });
 
+  it("sends the payload's own event_id as the platform's synchroniser does, else the stream event id", async () => {
+    remote.seed(
+      { id: '1700000000001-0', type: 'create', payload: indicatorPayload(1, { event_id: '1699999990000-4' }) },
+      { id: '1700000000002-0', type: 'create', payload: indicatorPayload(2) },
+    );
+    const r = await run(remote, freshFolders({ start_from: '1700000000000-0' }));
+    expect(r.exitCode).toBe(0);
+    expect(eventFiles(r.files).map((e) => [e.id, e.file.event_id])).toEqual([
+      ['1700000000001-0', '1699999990000-4'],
+      ['1700000000002-0', '1700000000002-0'],
+    ]);
+  });
+
   it('filters deletions when asked, even when the remote sends them anyway, and still moves past them', async () => {
     remote.honourListenDelete = false;
     remote.seed(

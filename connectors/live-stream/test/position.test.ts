@@ -117,6 +117,13 @@ describe('event conversion', () => {
     expect(previousStandardId(undefined)).toBeNull();
   });
 
+  it("keeps the payload's own event_id beside the SSE id, when the payload has one", () => {
+    const r = toStreamEvent('5-0', 'update', payload({ event_id: '4-7' }), { synchronized: false });
+    expect(r).toMatchObject({ ok: true, event: { id: '5-0', event_id: '4-7' } });
+    const without = toStreamEvent('5-0', 'update', payload({}), { synchronized: false });
+    expect(without.ok && 'event_id' in without.event).toBe(false);
+  });
+
   it('skips what the worker cannot apply, saying why', () => {
     expect(toStreamEvent('5-0', 'create', 'not json', { synchronized: false })).toEqual({ ok: false, reason: 'event 5-0: data is not JSON' });
     expect(toStreamEvent('5-0', 'create', payload({ version: '3' }), { synchronized: false })).toEqual({ ok: false, reason: 'event 5-0: payload version "3" (only 4 is supported)' });
