@@ -71,6 +71,19 @@ describe('taxii connector, TAXII 2.0', () => {
     expect(resumed.state).toEqual({ added_after_start: s.datesAdded(COLLECTION).at(-1), current_state_cursor: null });
   });
 
+  it('resumes after a kill without a configured page size, asking ranges from the saved start that the server caps', async () => {
+    const stop = new AbortController();
+    const s = await serve(objects20(700), { pageCap: 100, onObjectsRequest: (n) => n === 4 && stop.abort() });
+    const killed = await runConnectorOnce(taxii, { env: env(s), signal: stop.signal });
+    expect(killed.state).toEqual({ added_after_start: null, current_state_cursor: '300' });
+
+    const resumed = await runConnectorOnce(taxii, { env: env(s), outDir: killed.outDir, statePath: killed.statePath });
+    expect(resumed.exitCode).toBe(0);
+    expect(ranges(s).slice(4)).toEqual(['items=300-1299', 'items=400-1399', 'items=500-1499', 'items=600-1599']);
+    expectAllOnce(resumed.objects, 700);
+    expect(resumed.state).toEqual({ added_after_start: s.datesAdded(COLLECTION).at(-1), current_state_cursor: null });
+  });
+
   it('asks for what was added since the last walk, and nothing more on an unchanged collection', async () => {
     const s = await serve(objects20(150), { pageCap: 100 });
     const first = await runConnectorOnce(taxii, { env: env(s) });
