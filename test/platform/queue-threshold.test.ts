@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { defineConnector } from '../../core/contract/connector';
 import { runConnectorProcess } from '../../core/runtime/process';
-import { ALICE, startStandin } from './helpers/fixture';
+import { ALICE, linkTo, manyIndicators, runInfo, startStandin } from './helpers/fixture';
 import { waitFor } from './helpers/wait';
 
 /**
@@ -61,6 +61,52 @@ describe('queue threshold', () => {
     } finally {
       stop.abort();
       expect(await running).toBe(0);
+      await standin.stop();
+    }
+  }, 40_000);
+
+  it('checks the first run too: a connector started over the threshold skips it (run-and-terminate: exit 0, nothing collected)', async () => {
+    const standin = await startStandin();
+    const connectorId = randomUUID();
+    try {
+      // a backlog left from before this start: the platform's workers have not consumed the last batch
+      const before = await linkTo(standin, { connectorId });
+      standin.worker(connectorId).hold = true;
+      await before.link.queueSink.startRun(runInfo(before));
+      await before.link.queueSink.deliver({ objects: manyIndicators(3, 2000), events: [] });
+      await before.link.queueSink.endRun({ ok: true, message: 'done' });
+      await before.link.close();
+      await waitFor('the backlog on the platform', () => standin.worker(connectorId).backlog().bytes > 1000);
+
+      let runs = 0;
+      const def = defineConnector({
+        name: 'late-feed',
+        type: 'EXTERNAL_IMPORT',
+        description: 'counts its runs',
+        imports: ['indicator'],
+        config: {},
+        async *collect() {
+          runs += 1;
+          yield {};
+        },
+      });
+      const lines: { msg: string }[] = [];
+      const destination = new Writable({
+        write(chunk: Buffer, _e, done) {
+          for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as { msg: string });
+          done();
+        },
+      });
+      const code = await runConnectorProcess(def, {
+        env: { OPENCTI_URL: standin.url, OPENCTI_TOKEN: ALICE.token, CONNECTOR_ID: connectorId, CONNECTOR_RUN_AND_TERMINATE: 'true', CONNECTOR_QUEUE_THRESHOLD: '0.001' },
+        signal: new AbortController().signal,
+        logDestination: destination as never,
+      });
+      expect(code).toBe(0);
+      expect(runs).toBe(0);
+      expect(lines.some((l) => l.msg.startsWith('run skipped: the platform holds') && l.msg.includes('over CONNECTOR_QUEUE_THRESHOLD (0.001 MB)'))).toBe(true);
+    } finally {
+      standin.worker(connectorId).release();
       await standin.stop();
     }
   }, 40_000);
