@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PING_CONNECTOR_LEGACY } from '../../core/platform/documents';
 import { GraphqlClient, PlatformRequestError } from '../../core/platform/graphql';
+import { startSourceServer } from '../../core/testing/source-server';
+import { createTlsFixtures } from '../../core/testing/tls-fixtures';
 import type { OpenCtiStandin } from '../opencti-standin';
 import { ALICE, startStandin } from './helpers/fixture';
 
@@ -82,6 +84,25 @@ describe('GraphQL client', () => {
       for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
       else process.env[k] = v;
       await close(proxy);
+    }
+  });
+
+  it('verifies the platform certificate unless OPENCTI_SSL_VERIFY is false', async () => {
+    const certs = await createTlsFixtures();
+    const platform = await startSourceServer({ tls: { cert: certs.serverCert, key: certs.serverKey } });
+    platform.route('POST', '/graphql', { body: JSON.stringify({ data: { about: { version: '6.8.5' } } }), headers: { 'Content-Type': 'application/json' } });
+    const about = 'query About { about { version } }';
+    try {
+      const refused = (await new GraphqlClient({ url: platform.url(''), token: ALICE.token }).request(about).catch((e: unknown) => e)) as PlatformRequestError;
+      expect(refused).toBeInstanceOf(PlatformRequestError);
+      expect(refused.failure).toBe('tls');
+      expect(refused.message).toMatch(/TLS failure .*OPENCTI_SSL_VERIFY=false/);
+      expect(platform.requestsTo('/graphql')).toHaveLength(0);
+      const data = await new GraphqlClient({ url: platform.url(''), token: ALICE.token, sslVerify: false }).request<{ about: { version: string } }>(about);
+      expect(data.about.version).toBe('6.8.5');
+    } finally {
+      await platform.close();
+      certs.cleanup();
     }
   });
 });
