@@ -2,6 +2,7 @@ import { DeliveryError } from '../../core/errors';
 import type { StreamEvent } from '../../core/stix/types';
 import { orderViolations, type OpenCtiStandin } from '../opencti-standin';
 import { ALICE, linkTo, manyIndicators, runInfo, sampleObjects, startStandin, type Linked } from './helpers/fixture';
+import { channelPids, connectionPids } from './helpers/rabbitmqctl';
 import { waitFor } from './helpers/wait';
 
 describe('queue sink on the real broker', () => {
@@ -64,6 +65,23 @@ describe('queue sink on the real broker', () => {
     expect(calls).toEqual(['WorkAdd', 'WorkAddExpectations', 'WorkAddExpectations', 'WorkToProcessed']);
     expect(standin.requests.filter((r) => r.operationName === 'WorkAddExpectations' && r.variables.id === work.id).map((r) => r.variables.expectations)).toEqual([a.messages, b.messages]);
     expect(work).toMatchObject({ processedMessage: '45 objects in 2 batches', inError: false });
+  });
+
+  it('publishes every batch of every run on one long-lived connection and one confirm channel', async () => {
+    const sink = linked.link.queueSink;
+    let first: { connections: string[]; channels: string[] } | null = null;
+    for (let run = 0; run < 2; run++) {
+      await sink.startRun(runInfo(linked));
+      for (let batch = 0; batch < 3; batch++) {
+        await sink.deliver({ objects: manyIndicators(4), events: [] });
+        first ??= { connections: await connectionPids(linked.connectionName), channels: await channelPids(linked.connectionName) };
+      }
+      await sink.endRun({ ok: true, message: 'done' });
+    }
+    await waitFor('the six batches at the worker', () => standin.worker(linked.connectorId).received.length === 24);
+    expect(first?.connections).toHaveLength(1);
+    expect(first?.channels).toHaveLength(1);
+    expect({ connections: await connectionPids(linked.connectionName), channels: await channelPids(linked.connectionName) }).toEqual(first);
   });
 
   it('opens no work for a run with nothing to send', async () => {

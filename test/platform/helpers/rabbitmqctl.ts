@@ -15,6 +15,18 @@ export async function connectionPids(name: string): Promise<string[]> {
   return pids;
 }
 
+/** Pids of the channels open on those connections: a channel closed and opened again gets a new pid. */
+export async function channelPids(name: string): Promise<string[]> {
+  const connections = new Set(await connectionPids(name));
+  const { stdout } = await run('rabbitmqctl', ['-q', 'list_channels', 'connection', 'pid']);
+  return stdout
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split('\t'))
+    .filter(([connection, pid]) => connection !== undefined && pid !== undefined && connections.has(connection))
+    .map(([, pid]) => pid as string);
+}
+
 /** Closes those connections from the server side, as an operator or a broker restart would. */
 export async function closeConnectionsNamed(name: string, reason = 'closed by test'): Promise<number> {
   const pids = await connectionPids(name);
