@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { OpenCtiStandin } from '../opencti-standin';
 import { linkTo, manyIndicators, runInfo, startStandin, type Linked } from './helpers/fixture';
+import { TcpProxy } from './helpers/tcp-proxy';
 import { waitFor } from './helpers/wait';
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
@@ -36,9 +37,9 @@ describe('metrics endpoint (CONNECTOR_EXPOSE_METRICS=true)', () => {
     await standin.stop();
   });
 
-  async function linkWithMetrics(healthGraceMs = 60_000): Promise<void> {
+  async function linkWithMetrics(healthGraceMs = 60_000, brokerPort?: number): Promise<void> {
     linked = await linkTo(standin, {
-      settings: { connector: { expose_metrics: true } },
+      settings: { connector: { expose_metrics: true }, ...(brokerPort === undefined ? {} : { mq: { host: '127.0.0.1', port: brokerPort } }) },
       tuning: { pingIntervalMs: 100, metrics: { port: 0, host: '127.0.0.1', healthGraceMs } },
     });
     // port 0: the bound port is the one the startup line reports
@@ -89,5 +90,21 @@ describe('metrics endpoint (CONNECTOR_EXPOSE_METRICS=true)', () => {
       standin.bringUp();
     }
     await waitFor('healthy again', async () => (await get(port, '/healthz')).status === 200);
+  });
+
+  it('/healthz turns 503 once the broker has been unreachable longer than the grace period', async () => {
+    // the connector reaches the broker through a relay, which then goes away: reconnections are refused
+    const relay = new TcpProxy(5672);
+    await linkWithMetrics(300, await relay.start());
+    try {
+      expect((await get(port, '/healthz')).status).toBe(200);
+      await relay.stop();
+      await waitFor('an unhealthy answer', async () => (await get(port, '/healthz')).status === 503);
+      const health = JSON.parse((await get(port, '/healthz')).body) as { status: string; components: Record<string, { up: boolean }> };
+      expect(health).toMatchObject({ status: 'unhealthy', components: { broker: { up: false }, platform: { up: true } } });
+      expect(sample((await get(port, '/metrics')).body, 'component_up{component="broker"}')).toBe(0);
+    } finally {
+      await relay.stop();
+    }
   });
 });
