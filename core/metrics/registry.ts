@@ -18,7 +18,7 @@ export class ConnectorMetrics {
   readonly pingApiCount = new Counter({ name: 'ping_api_count_total', help: 'Pings sent to the platform', registers: [this.registry] });
   readonly pingApiError = new Counter({ name: 'ping_api_error_total', help: 'Pings the platform did not answer or refused', registers: [this.registry] });
   readonly errorCount = new Counter({ name: 'error_count_total', help: 'Failed runs', registers: [this.registry] });
-  readonly clientErrorCount = new Counter({ name: 'client_error_count_total', help: 'Requests the source or the platform refused (4xx)', registers: [this.registry] });
+  readonly clientErrorCount = new Counter({ name: 'client_error_count_total', help: 'Requests to the platform that failed outside a ping (e.g. reading the queue size)', registers: [this.registry] });
   readonly state = new Gauge({ name: 'state', help: 'What the connector is doing now (1 for the current state)', labelNames: ['state'], registers: [this.registry] });
   // Beyond the reference SDK: how long a batch takes to be confirmed, and what waits in the platform's queue.
   readonly deliveryLatency = new Histogram({
