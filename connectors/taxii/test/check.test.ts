@@ -2,6 +2,7 @@ import pino from 'pino';
 import { createHttpClient, type CheckLine, type CommonSettings } from '../../../core';
 import taxii from '../connector';
 import type { TaxiiConfig } from '../config';
+import { taxiiConfig } from './fixtures';
 import { startTaxiiServer, type TaxiiServer, type TaxiiServerOptions } from './taxii-server';
 
 const ENTERPRISE = 'x-mitre-collection--1f5f1533-f617-4ca8-9ab4-6a02367fa019';
@@ -13,27 +14,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-function configFor(serverUrl: string, collection: string, extra: Partial<TaxiiConfig> = {}): TaxiiConfig {
-  return {
-    server_url: serverUrl,
-    collection,
-    version: '2.1',
-    auth_type: 'none',
-    ssl_verify: true,
-    confidence_to_score: false,
-    username: undefined,
-    password: undefined,
-    token: undefined,
-    cert_path: undefined,
-    key_path: undefined,
-    ca_path: undefined,
-    import_from_date: undefined,
-    page_size: undefined,
-    default_author: undefined,
-    default_markings: undefined,
-    ...extra,
-  };
-}
+const configFor = taxiiConfig;
 
 async function check(config: TaxiiConfig): Promise<CheckLine[]> {
   const http = createHttpClient({ ...taxii.http!(config), retries: 0 });

@@ -3,6 +3,7 @@
  * Written for these tests (no sample text copied): STIX 2.1 indicators, and STIX 2.0 objects as TAXII 2.0 servers
  * serve them (no `spec_version`, the type vocabulary in `labels`).
  */
+import type { TaxiiConfig } from '../config';
 export type JsonObject = Record<string, unknown>;
 
 /** A v4-shaped UUID that encodes a series and a number, so ids are stable and distinct across collections. */
@@ -72,4 +73,27 @@ export function countIds(objects: readonly JsonObject[], types: readonly string[
     counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
+}
+
+/** A complete taxii section with every optional key unset: tests override what they exercise. */
+export function taxiiConfig(serverUrl: string, collection: string, extra: Partial<TaxiiConfig> = {}): TaxiiConfig {
+  return {
+    server_url: serverUrl,
+    collection,
+    version: '2.1',
+    auth_type: 'none',
+    ssl_verify: true,
+    confidence_to_score: false,
+    username: undefined,
+    password: undefined,
+    token: undefined,
+    cert_path: undefined,
+    key_path: undefined,
+    ca_path: undefined,
+    import_from_date: undefined,
+    page_size: undefined,
+    default_author: undefined,
+    default_markings: undefined,
+    ...extra,
+  };
 }

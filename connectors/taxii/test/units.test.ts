@@ -6,26 +6,9 @@ import { startingState } from '../pages';
 import { readCollection, readCollections, readDiscovery } from '../resources';
 import { isStix20, liftToStix21 } from '../stix20';
 import { isLater, readTaxiiTimestamp } from '../timestamps';
-import { indicators21, objects20 } from './fixtures';
+import { indicators21, objects20, taxiiConfig } from './fixtures';
 
-const base: TaxiiConfig = {
-  server_url: 'https://taxii.example/api1/',
-  collection: 'c1',
-  version: '2.1',
-  auth_type: 'none',
-  ssl_verify: true,
-  confidence_to_score: false,
-  username: undefined,
-  password: undefined,
-  token: undefined,
-  cert_path: undefined,
-  key_path: undefined,
-  ca_path: undefined,
-  import_from_date: undefined,
-  page_size: undefined,
-  default_author: undefined,
-  default_markings: undefined,
-};
+const base: TaxiiConfig = taxiiConfig('https://taxii.example/api1/', 'c1');
 
 describe('TAXII timestamps', () => {
   it('keeps a UTC RFC 3339 value as sent, microseconds included', () => {
