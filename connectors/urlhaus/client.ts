@@ -1,0 +1,80 @@
+import { SourceDataError, type HttpClient } from '../../core';
+import { abuseChDate, isRefusal, readAbuseChCsv, type CsvProblem } from './csv';
+
+export const URLHAUS_COLUMNS = ['id', 'dateadded', 'url', 'url_status', 'last_online', 'threat', 'tags', 'urlhaus_link', 'reporter'] as const;
+
+/** One URLhaus entry, checked: dates in ISO-8601 UTC, tags split ("None" = no tags). */
+export interface UrlhausEntry {
+  line: number;
+  id: string;
+  dateadded: string;
+  url: string;
+  url_status: string;
+  last_online?: string;
+  threat: string;
+  tags: string[];
+  urlhaus_link?: string;
+  reporter: string;
+}
+
+export interface UrlhausDump {
+  entries: UrlhausEntry[];
+  /** lines skipped, each naming its number and why */
+  skipped: CsvProblem[];
+  lastUpdated?: string;
+}
+
+/** abuse.ch writes "None" where an entry has no tags (and sometimes where it has no value at all). */
+const orNone = (text: string) => (text === '' || text === 'None' ? undefined : text);
+
+function toEntry(line: number, cells: Record<string, string>): UrlhausEntry | string {
+  const id = cells.id ?? '';
+  if (!/^\d+$/.test(id)) return `id "${id}" is not a number`;
+  const dateadded = abuseChDate(cells.dateadded ?? '');
+  if (dateadded === null) return `entry ${id}: dateadded "${cells.dateadded}" is not a date`;
+  const url = cells.url ?? '';
+  if (!URL.canParse(url)) return `entry ${id}: "${url}" is not a URL`;
+  const lastOnline = orNone(cells.last_online ?? '');
+  const link = orNone(cells.urlhaus_link ?? '');
+  return {
+    line,
+    id,
+    dateadded,
+    url,
+    url_status: cells.url_status ?? '',
+    last_online: lastOnline === undefined ? undefined : (abuseChDate(lastOnline) ?? undefined),
+    threat: orNone(cells.threat ?? '') ?? '',
+    tags: (orNone(cells.tags ?? '') ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '' && t !== 'None'),
+    urlhaus_link: link !== undefined && URL.canParse(link) ? link : undefined,
+    reporter: orNone(cells.reporter ?? '') ?? '',
+  };
+}
+
+/**
+ * Parses a URLhaus CSV dump. Policy: a single unreadable entry is skipped (reported in `skipped`, naming its line)
+ * when the rest is sound; when several fail and they are more than a tenth of the lines, or nothing can be read, the whole file is refused
+ * with one line naming the URL and the first bad line, since that means the format changed.
+ */
+export function parseUrlhausCsv(text: string, url: string): UrlhausDump {
+  const csv = readAbuseChCsv(text, URLHAUS_COLUMNS);
+  if (isRefusal(csv)) throw new SourceDataError(`${url}: not a URLhaus CSV dump: ${csv.reason}`);
+  const entries: UrlhausEntry[] = [];
+  const skipped: CsvProblem[] = [...csv.problems];
+  for (const row of csv.rows) {
+    const entry = toEntry(row.line, row.cells);
+    if (typeof entry === 'string') skipped.push({ line: row.line, message: entry });
+    else entries.push(entry);
+  }
+  skipped.sort((a, b) => a.line - b.line);
+  const total = entries.length + skipped.length;
+  const first = skipped[0];
+  if (first && (entries.length === 0 || (skipped.length > 1 && skipped.length * 10 > total))) {
+    throw new SourceDataError(`${url} line ${first.line}: ${first.message} (${skipped.length} of ${total} entries unreadable; file refused)`);
+  }
+  return { entries, skipped, lastUpdated: csv.lastUpdated };
+}
+
+export async function fetchUrlhausDump(http: HttpClient, url: string, signal: AbortSignal): Promise<UrlhausDump> {
+  const res = await http.get(url, { signal });
+  return parseUrlhausCsv(res.text(), url);
+}
