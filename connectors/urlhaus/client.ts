@@ -53,7 +53,8 @@ function toEntry(line: number, cells: Record<string, string>): UrlhausEntry | st
 /**
  * Parses a URLhaus CSV dump. Policy: a single unreadable entry is skipped (reported in `skipped`, naming its line)
  * when the rest is sound; when several fail and they are more than a tenth of the lines, or nothing can be read, the whole file is refused
- * with one line naming the URL and the first bad line, since that means the format changed.
+ * with one line naming the URL and the first bad line, since that means the format changed. A closing
+ * `# END n entries` (when the dump has one) that disagrees with the lines read means a cut download: refused too.
  */
 export function parseUrlhausCsv(text: string, url: string): UrlhausDump {
   const csv = readAbuseChCsv(text, URLHAUS_COLUMNS);
@@ -67,6 +68,9 @@ export function parseUrlhausCsv(text: string, url: string): UrlhausDump {
   }
   skipped.sort((a, b) => a.line - b.line);
   const total = entries.length + skipped.length;
+  if (csv.declaredCount !== undefined && csv.declaredCount !== total) {
+    throw new SourceDataError(`${url}: the dump ends with "END ${csv.declaredCount} entries" but holds ${total} entry line(s); refused as incomplete`);
+  }
   const first = skipped[0];
   if (first && (entries.length === 0 || (skipped.length > 1 && skipped.length * 10 > total))) {
     throw new SourceDataError(`${url} line ${first.line}: ${first.message} (${skipped.length} of ${total} entries unreadable; file refused)`);

@@ -46,6 +46,8 @@ export interface AbuseChCsv {
   problems: CsvProblem[];
   /** the banner's "Last updated: ..." text, when there is one */
   lastUpdated?: string;
+  /** the count a closing `# END n entries` line declares, when there is one (a cut download lacks it) */
+  declaredCount?: number;
 }
 
 /** Why the whole text is not the expected dump, or undefined. */
@@ -64,6 +66,7 @@ export function readAbuseChCsv(text: string, columns: readonly string[]): AbuseC
   const problems: CsvProblem[] = [];
   let headerSeen = false;
   let lastUpdated: string | undefined;
+  let declaredCount: number | undefined;
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {
     const line = index + 1;
@@ -73,6 +76,8 @@ export function readAbuseChCsv(text: string, columns: readonly string[]): AbuseC
       const comment = trimmed.replace(/^#+/, '').trim();
       const updated = /^Last updated:\s*(.+?)\s*#*$/i.exec(comment);
       if (updated) lastUpdated = updated[1];
+      const end = /^END (\d+) entries$/i.exec(comment);
+      if (end) declaredCount = Number(end[1]);
       if (!headerSeen && comment.includes(',')) {
         const cells = splitCsvLine(comment);
         if (cells && sameColumns(cells, columns)) headerSeen = true;
@@ -99,7 +104,7 @@ export function readAbuseChCsv(text: string, columns: readonly string[]): AbuseC
     rows.push({ line, cells: Object.fromEntries(columns.map((c, i) => [c, cells[i]!])) });
   }
   if (!headerSeen) return { reason: `no header line "${columns.join(',')}" found` };
-  return { rows, problems, lastUpdated };
+  return { rows, problems, lastUpdated, declaredCount };
 }
 
 export function isRefusal(result: AbuseChCsv | CsvRefusal): result is CsvRefusal {

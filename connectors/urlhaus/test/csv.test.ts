@@ -29,7 +29,9 @@ describe('abuse.ch CSV reader', () => {
 
   it('reads a quoted, uncommented header and a closing "# END" line without a trailing newline', () => {
     const text = [...BANNER, '"id","dateadded","url"', '"1","2026-01-01 00:00:00","http://a.example/x"', '# END 1 entries'].join('\n');
-    expect(read(text).rows).toHaveLength(1);
+    const csv = read(text);
+    expect(csv.rows).toHaveLength(1);
+    expect(csv.declaredCount).toBe(1);
   });
 
   it('reports a line with the wrong field count or an open quote by its number, and keeps the rest', () => {

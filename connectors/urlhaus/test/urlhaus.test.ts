@@ -128,6 +128,14 @@ describe('urlhaus connector', () => {
     expect(String(error?.msg)).toContain(`${server.url(PATH)} line 11: expected 9 fields`);
   });
 
+  it('refuses a dump whose closing END count disagrees with its lines (a cut download)', async () => {
+    server.route('GET', PATH, { body: dumpText(ROWS, { extraLines: ['# END 3000 entries'] }) });
+    const r = await runConnectorOnce(urlhaus, { env: env() });
+    expect(r.exitCode).toBe(1);
+    expect(r.state).toBeNull();
+    expect(String(r.logs.find((l) => l.level === 'error')?.msg)).toContain(`${server.url(PATH)}: the dump ends with "END 3000 entries" but holds 5 entry line(s)`);
+  });
+
   it('refuses an HTML page in place of the dump with one line', async () => {
     server.route('GET', PATH, { body: '<!DOCTYPE html>\n<html><body>Login required</body></html>\n', headers: { 'content-type': 'text/html' } });
     const r = await runConnectorOnce(urlhaus, { env: env() });
