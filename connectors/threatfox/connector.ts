@@ -39,7 +39,7 @@ export default defineConnector<typeof config, ThreatFoxState>({
     }
     const answer = await fetchRecentIocs(ctx.http, ctx.config.url, ctx.config.api_key, days, ctx.signal);
     for (const s of answer.skipped) ctx.log.warn({ url: ctx.config.url, record: s.index, id: s.id || undefined }, `malformed ThreatFox record skipped: ${s.problem}`);
-    const fresh = answer.iocs.filter((i) => isAfterDateCursor(after, i.first_seen, keyOf(i))).sort((a, b) => a.first_seen.localeCompare(b.first_seen) || Number(a.id) - Number(b.id));
+    const fresh = answer.iocs.filter((i) => isAfterDateCursor(after, i.first_seen, keyOf(i))).sort((a, b) => a.first_seen.localeCompare(b.first_seen) || (Number(a.id) || 0) - (Number(b.id) || 0));
     ctx.log.info({ days, status: answer.status, received: answer.iocs.length, new: fresh.length }, 'ThreatFox IOCs fetched');
 
     const author = ctx.stix.makeOrganization(AUTHOR, { created: '2024-01-01T00:00:00.000Z', description: 'abuse.ch, operator of ThreatFox' });

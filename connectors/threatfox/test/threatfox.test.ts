@@ -1,4 +1,5 @@
-import { stix } from '../../../core';
+import pino from 'pino';
+import { createHttpClient, stix, type CommonSettings } from '../../../core';
 import { startSourceServer, type SourceServer } from '../../../core/testing/source-server';
 import { runConnectorOnce } from '../../../core/testing/run-connector';
 import threatfox from '../connector';
@@ -157,5 +158,15 @@ describe('threatfox connector', () => {
     const r = await runConnectorOnce(threatfox, { env: env(), now });
     expect(r.exitCode).toBe(1);
     expect(r.logs.find((l) => l.level === 'error')?.msg).toBe(`run failed: ${server.url('/api/v1/')}: ThreatFox answered query_status "illegal_days": days must be between 1 and 7; state left at the last confirmed batch`);
+  });
+
+  it('check asks for one day once, with the key, and says what came back', async () => {
+    server.route('POST', '/api/v1/', { body: okAnswer(RECORDS) });
+    const config = { url: server.url('/api/v1/'), api_key: KEY, tlp: 'TLP:CLEAR' as const, import_from_date: undefined };
+    const lines = await threatfox.check!({ config, settings: {} as CommonSettings, log: pino({ level: 'silent' }), http: createHttpClient({ retries: 0 }), signal: new AbortController().signal });
+    expect(lines).toEqual([{ target: server.url('/api/v1/'), ok: true, detail: 'get_iocs (1 day): query_status ok, 6 IOC(s), newest first seen 2024-05-02T09:15:00.000Z' }]);
+    expect(server.requestsTo('/api/v1/')).toHaveLength(1);
+    expect(server.requestsTo('/api/v1/')[0]!.headers['auth-key']).toBe(KEY);
+    expect(sentDays(0)).toBe(1);
   });
 });
