@@ -136,6 +136,15 @@ describe('urlhaus connector', () => {
     expect(String(r.logs.find((l) => l.level === 'error')?.msg)).toContain(`${server.url(PATH)}: the dump ends with "END 3000 entries" but holds 5 entry line(s)`);
   });
 
+  it('sends nothing and keeps the state when the connection drops mid-dump (every attempt cut)', async () => {
+    server.route('GET', PATH, { body: dumpText(ROWS), cutAfterBytes: 700 });
+    const r = await runConnectorOnce(urlhaus, { env: env() });
+    expect(r.exitCode).toBe(1);
+    expect(r.files).toEqual([]);
+    expect(r.state).toBeNull();
+    expect(server.requestsTo(PATH).length).toBeGreaterThan(1);
+  });
+
   it('refuses an HTML page in place of the dump with one line', async () => {
     server.route('GET', PATH, { body: '<!DOCTYPE html>\n<html><body>Login required</body></html>\n', headers: { 'content-type': 'text/html' } });
     const r = await runConnectorOnce(urlhaus, { env: env() });
