@@ -18,3 +18,5 @@ export type { StixObject, StixBundle, StreamEvent, ExternalReference } from './s
 export type { TlpName } from './stix/markings';
 export { advanceDateCursor, initialDateCursor, isAfterDateCursor } from './state/date-cursor';
 export type { DateCursor } from './state/date-cursor';
+export { abuseChDate, isCsvRefusal, readAbuseChCsv, splitCsvLine } from './text/csv';
+export type { AbuseChCsv, CsvProblem, CsvRefusal, CsvRow } from './text/csv';

@@ -1,4 +1,4 @@
-import { SourceDataError, type HttpClient } from '../../core';
+import { SourceDataError, splitCsvLine, type HttpClient } from '../../core';
 
 /** One line of the example IOC list. */
 export interface IocRow {
@@ -11,29 +11,6 @@ export interface IocRow {
   description: string;
 }
 
-/** Splits one CSV line; double quotes protect commas and `""` is a literal quote. */
-export function splitCsvLine(text: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell);
-  return cells.map((c) => c.trim());
-}
-
 /** Parses the list: `#` lines are comments; a malformed line is an error naming its number. */
 export function parseIocCsv(text: string, url: string): IocRow[] {
   const rows: IocRow[] = [];
@@ -41,6 +18,7 @@ export function parseIocCsv(text: string, url: string): IocRow[] {
   for (const [i, raw] of lines.entries()) {
     if (raw.trim() === '' || raw.startsWith('#')) continue;
     const cells = splitCsvLine(raw);
+    if (cells === null) throw new SourceDataError(`${url} line ${i + 1}: a quoted field is not closed`);
     if (cells.length < 3) throw new SourceDataError(`${url} line ${i + 1}: expected first_seen,type,value[,threat,description], got ${cells.length} field(s)`);
     const [first_seen, type, value, threat = '', description = ''] = cells as [string, string, string, string?, string?];
     if (Number.isNaN(Date.parse(first_seen))) throw new SourceDataError(`${url} line ${i + 1}: "${first_seen}" is not a date`);

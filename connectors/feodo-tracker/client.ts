@@ -1,5 +1,4 @@
-import { SourceDataError, type HttpClient } from '../../core';
-import { abuseChDate, isRefusal, readAbuseChCsv, type CsvProblem } from './csv';
+import { SourceDataError, type HttpClient, abuseChDate, isCsvRefusal, readAbuseChCsv, type CsvProblem } from '../../core';
 
 export const FEODO_COLUMNS = ['first_seen_utc', 'dst_ip', 'dst_port', 'c2_status', 'last_online', 'malware'] as const;
 
@@ -47,7 +46,7 @@ function toEntry(line: number, cells: Record<string, string>): C2Entry | string 
  */
 export function parseFeodoCsv(text: string, url: string): C2List {
   const csv = readAbuseChCsv(text, FEODO_COLUMNS);
-  if (isRefusal(csv)) throw new SourceDataError(`${url}: not a Feodo Tracker CSV blocklist: ${csv.reason}`);
+  if (isCsvRefusal(csv)) throw new SourceDataError(`${url}: not a Feodo Tracker CSV blocklist: ${csv.reason}`);
   const entries: C2Entry[] = [];
   const skipped: CsvProblem[] = [...csv.problems];
   for (const row of csv.rows) {

@@ -1,5 +1,4 @@
-import { SourceDataError, type HttpClient } from '../../core';
-import { abuseChDate, isRefusal, readAbuseChCsv, type CsvProblem } from './csv';
+import { SourceDataError, type HttpClient, abuseChDate, isCsvRefusal, readAbuseChCsv, type CsvProblem } from '../../core';
 
 export const URLHAUS_COLUMNS = ['id', 'dateadded', 'url', 'url_status', 'last_online', 'threat', 'tags', 'urlhaus_link', 'reporter'] as const;
 
@@ -58,7 +57,7 @@ function toEntry(line: number, cells: Record<string, string>): UrlhausEntry | st
  */
 export function parseUrlhausCsv(text: string, url: string): UrlhausDump {
   const csv = readAbuseChCsv(text, URLHAUS_COLUMNS);
-  if (isRefusal(csv)) throw new SourceDataError(`${url}: not a URLhaus CSV dump: ${csv.reason}`);
+  if (isCsvRefusal(csv)) throw new SourceDataError(`${url}: not a URLhaus CSV dump: ${csv.reason}`);
   const entries: UrlhausEntry[] = [];
   const skipped: CsvProblem[] = [...csv.problems];
   for (const row of csv.rows) {

@@ -2,7 +2,7 @@
  * Reader for abuse.ch CSV dumps: a `#` banner, a header line that is either commented (`# id,dateadded,...`) or
  * quoted and bare (`"first_seen_utc","dst_ip",...`), every field quoted, CRLF or LF line ends, and sometimes a
  * closing `# END n entries` without a trailing newline. Pure: text in, rows and per-line problems out.
- * (Each abuse.ch connector keeps its own copy: connectors never import each other.)
+ * In core because several feeds publish this shape (URLhaus, Feodo Tracker) and connectors never import each other.
  */
 
 /** Splits one CSV line; double quotes protect commas and `""` is a literal quote. Null when a quote is left open. */
@@ -107,7 +107,7 @@ export function readAbuseChCsv(text: string, columns: readonly string[]): AbuseC
   return { rows, problems, lastUpdated, declaredCount };
 }
 
-export function isRefusal(result: AbuseChCsv | CsvRefusal): result is CsvRefusal {
+export function isCsvRefusal(result: AbuseChCsv | CsvRefusal): result is CsvRefusal {
   return 'reason' in result;
 }
 

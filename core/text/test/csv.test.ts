@@ -1,4 +1,4 @@
-import { abuseChDate, isRefusal, readAbuseChCsv, splitCsvLine, type AbuseChCsv } from '../csv';
+import { abuseChDate, isCsvRefusal as isRefusal, readAbuseChCsv, splitCsvLine, type AbuseChCsv } from '../csv';
 
 const COLUMNS = ['id', 'dateadded', 'url'] as const;
 const BANNER = ['################', '# abuse.ch Test Dump (CSV)      #', '# Last updated: 2026-01-02 03:04:05 (UTC) #', '# Terms Of Use: https://example.org/terms #', '################', '#'];
