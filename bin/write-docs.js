@@ -8,6 +8,10 @@ const { connectorNames, loadConnector } = require(path.join(root, 'dist', 'core'
 const { configTable, withConfigTable } = require(path.join(root, 'dist', 'core', 'config', 'docs.js'));
 for (const name of connectorNames()) {
   const file = path.join(root, 'connectors', name, 'README.md');
+  if (!fs.existsSync(file)) {
+    console.error(`${name}: no README.md yet: skipped`);
+    continue;
+  }
   const readme = fs.readFileSync(file, 'utf8');
   const next = withConfigTable(readme, configTable(loadConnector(name)));
   if (next === null) console.error(`${name}: README.md has no config-table markers`);

@@ -20,3 +20,4 @@ export { advanceDateCursor, initialDateCursor, isAfterDateCursor } from './state
 export type { DateCursor } from './state/date-cursor';
 export { abuseChDate, isCsvRefusal, readAbuseChCsv, splitCsvLine } from './text/csv';
 export type { AbuseChCsv, CsvProblem, CsvRefusal, CsvRow } from './text/csv';
+export { sleep } from './runtime/sleep';

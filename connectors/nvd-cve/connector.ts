@@ -1,7 +1,6 @@
-import { defineConnector, field, SourceDataError, type StixObject } from '../../core';
+import { defineConnector, field, SourceDataError, type StixObject, sleep } from '../../core';
 import { fetchNvdPage, toNvdDate, type NvdCve, type NvdPage, type PageQuery } from './client';
 import { cveToVulnerability } from './convert';
-import { pause } from './pause';
 import { afterDelivery, startWalk, windowEnd, type NvdState, type Walk } from './walk';
 
 const DEFAULT_URL = 'https://services.nvd.nist.gov/rest/json/cves/2.0';
@@ -64,13 +63,13 @@ export default defineConnector<typeof config, NvdState>({
     let restarts = 0;
     let requests = 0;
     while (walk && !ctx.signal.aborted) {
-      if (requests++ > 0) await pause(interval, ctx.signal);
+      if (requests++ > 0) await sleep(interval, ctx.signal);
       if (ctx.signal.aborted) return;
       const page: NvdPage = await fetchNvdPage(ctx.http, ctx.config.url, queryOf(walk), {
         signal: ctx.signal,
         throttleWaitMs: THROTTLE_WAIT_MS,
         throttleAttempts: THROTTLE_ATTEMPTS,
-        sleep: pause,
+        sleep,
         onThrottled: (where, waitMs, attempt) => ctx.log.warn({ wait_ms: waitMs, attempt }, `NVD throttled the request (403): ${where}; waiting before a retry`),
       });
       for (const line of page.skipped) ctx.log.warn(`malformed record skipped: ${line}`);
@@ -98,7 +97,7 @@ export default defineConnector<typeof config, NvdState>({
     }
   },
   async check(ctx) {
-    const page = await fetchNvdPage(ctx.http, ctx.config.url, { startIndex: 0, resultsPerPage: 1 }, { signal: ctx.signal, throttleWaitMs: THROTTLE_WAIT_MS, throttleAttempts: 2, sleep: pause });
+    const page = await fetchNvdPage(ctx.http, ctx.config.url, { startIndex: 0, resultsPerPage: 1 }, { signal: ctx.signal, throttleWaitMs: THROTTLE_WAIT_MS, throttleAttempts: 2, sleep: sleep });
     const key = ctx.config.api_key ? 'with the API key' : 'without an API key (5 requests per 30 s)';
     return [{ target: ctx.config.url, ok: true, detail: `${page.totalResults} CVEs served, ${key}; NVD time ${page.timestamp || '?'}` }];
   },

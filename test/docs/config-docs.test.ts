@@ -7,7 +7,9 @@ import { connectorNames, loadConnector } from '../../core/cli/registry';
 const ROOT = resolve(__dirname, '..', '..');
 
 describe('connector READMEs', () => {
-  it.each(connectorNames(join(ROOT, 'connectors')))('%s: the configuration table matches the declaration (npm run docs)', (name) => {
+  // test/cli/new.test.ts scaffolds a temporary `zz-scaffold-<pid>` connector while the suite runs: not a shipped one.
+  const shipped = connectorNames(join(ROOT, 'connectors')).filter((n) => !n.startsWith('zz-scaffold-'));
+  it.each(shipped)('%s: the configuration table matches the declaration (npm run docs)', (name) => {
     const readme = readFileSync(join(ROOT, 'connectors', name, 'README.md'), 'utf8');
     const def = loadConnector(name, join(ROOT, 'connectors'));
     const expected = withConfigTable(readme, configTable(def));

@@ -4,7 +4,7 @@ import { startSourceServer, type SourceServer } from '../../../core/testing/sour
 import { runConnectorOnce } from '../../../core/testing/run-connector';
 import { fetchNvdPage } from '../client';
 import nvdCve from '../connector';
-import { pause } from '../pause';
+import { sleep as pause } from '../../../core';
 import { PATH, serveFakeNvd } from './fake-nvd';
 
 let server: SourceServer;
