@@ -42,7 +42,7 @@ export default defineConnector<typeof config, ThreatFoxState>({
     const fresh = answer.iocs.filter((i) => isAfterDateCursor(after, i.first_seen, keyOf(i))).sort((a, b) => a.first_seen.localeCompare(b.first_seen) || (Number(a.id) || 0) - (Number(b.id) || 0));
     ctx.log.info({ days, status: answer.status, received: answer.iocs.length, new: fresh.length }, 'ThreatFox IOCs fetched');
 
-    const author = ctx.stix.makeOrganization(AUTHOR, { created: '2024-01-01T00:00:00.000Z', description: 'abuse.ch, operator of ThreatFox' });
+    const author = ctx.stix.makeOrganization(AUTHOR, { created: '2024-01-01T00:00:00.000Z' });
     const marking = ctx.stix.tlpMarking(ctx.config.tlp);
     let cursor = after;
     for (let i = 0; i < fresh.length; i += BATCH_SIZE) {
