@@ -18,6 +18,6 @@ export type { StixObject, StixBundle, StreamEvent, ExternalReference } from './s
 export type { TlpName } from './stix/markings';
 export { advanceDateCursor, initialDateCursor, isAfterDateCursor } from './state/date-cursor';
 export type { DateCursor } from './state/date-cursor';
-export { abuseChDate, isCsvRefusal, readAbuseChCsv, splitCsvLine } from './text/csv';
-export type { AbuseChCsv, CsvProblem, CsvRefusal, CsvRow } from './text/csv';
+export { abuseChDate, isCsvRefusal, readAbuseChCsv, readCsvEntries, splitCsvLine } from './text/csv';
+export type { AbuseChCsv, CsvEntries, CsvEntriesOptions, CsvProblem, CsvRefusal, CsvRow } from './text/csv';
 export { sleep } from './runtime/sleep';

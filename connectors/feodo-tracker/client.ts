@@ -1,4 +1,4 @@
-import { SourceDataError, type HttpClient, abuseChDate, isCsvRefusal, readAbuseChCsv, type CsvProblem } from '../../core';
+import { type HttpClient, abuseChDate, readCsvEntries, type CsvProblem } from '../../core';
 
 export const FEODO_COLUMNS = ['first_seen_utc', 'dst_ip', 'dst_port', 'c2_status', 'last_online', 'malware'] as const;
 
@@ -45,25 +45,7 @@ function toEntry(line: number, cells: Record<string, string>): C2Entry | string 
  * that disagrees with the lines read means a cut or altered download: refused too.
  */
 export function parseFeodoCsv(text: string, url: string): C2List {
-  const csv = readAbuseChCsv(text, FEODO_COLUMNS);
-  if (isCsvRefusal(csv)) throw new SourceDataError(`${url}: not a Feodo Tracker CSV blocklist: ${csv.reason}`);
-  const entries: C2Entry[] = [];
-  const skipped: CsvProblem[] = [...csv.problems];
-  for (const row of csv.rows) {
-    const entry = toEntry(row.line, row.cells);
-    if (typeof entry === 'string') skipped.push({ line: row.line, message: entry });
-    else entries.push(entry);
-  }
-  skipped.sort((a, b) => a.line - b.line);
-  const total = entries.length + skipped.length;
-  if (csv.declaredCount !== undefined && csv.declaredCount !== total) {
-    throw new SourceDataError(`${url}: the list ends with "END ${csv.declaredCount} entries" but holds ${total} entry line(s); refused as incomplete`);
-  }
-  const first = skipped[0];
-  if (first && (entries.length === 0 || (skipped.length > 1 && skipped.length * 10 > total))) {
-    throw new SourceDataError(`${url} line ${first.line}: ${first.message} (${skipped.length} of ${total} entries unreadable; list refused)`);
-  }
-  return { entries, skipped, lastUpdated: csv.lastUpdated };
+  return readCsvEntries(text, { url, columns: FEODO_COLUMNS, what: 'a Feodo Tracker CSV blocklist', noun: 'list' }, toEntry);
 }
 
 export async function fetchC2List(http: HttpClient, url: string, signal: AbortSignal): Promise<C2List> {

@@ -1,4 +1,4 @@
-import { SourceDataError, type HttpClient, abuseChDate, isCsvRefusal, readAbuseChCsv, type CsvProblem } from '../../core';
+import { type HttpClient, abuseChDate, readCsvEntries, type CsvProblem } from '../../core';
 
 export const URLHAUS_COLUMNS = ['id', 'dateadded', 'url', 'url_status', 'last_online', 'threat', 'tags', 'urlhaus_link', 'reporter'] as const;
 
@@ -56,25 +56,7 @@ function toEntry(line: number, cells: Record<string, string>): UrlhausEntry | st
  * `# END n entries` (when the dump has one) that disagrees with the lines read means a cut download: refused too.
  */
 export function parseUrlhausCsv(text: string, url: string): UrlhausDump {
-  const csv = readAbuseChCsv(text, URLHAUS_COLUMNS);
-  if (isCsvRefusal(csv)) throw new SourceDataError(`${url}: not a URLhaus CSV dump: ${csv.reason}`);
-  const entries: UrlhausEntry[] = [];
-  const skipped: CsvProblem[] = [...csv.problems];
-  for (const row of csv.rows) {
-    const entry = toEntry(row.line, row.cells);
-    if (typeof entry === 'string') skipped.push({ line: row.line, message: entry });
-    else entries.push(entry);
-  }
-  skipped.sort((a, b) => a.line - b.line);
-  const total = entries.length + skipped.length;
-  if (csv.declaredCount !== undefined && csv.declaredCount !== total) {
-    throw new SourceDataError(`${url}: the dump ends with "END ${csv.declaredCount} entries" but holds ${total} entry line(s); refused as incomplete`);
-  }
-  const first = skipped[0];
-  if (first && (entries.length === 0 || (skipped.length > 1 && skipped.length * 10 > total))) {
-    throw new SourceDataError(`${url} line ${first.line}: ${first.message} (${skipped.length} of ${total} entries unreadable; file refused)`);
-  }
-  return { entries, skipped, lastUpdated: csv.lastUpdated };
+  return readCsvEntries(text, { url, columns: URLHAUS_COLUMNS, what: 'a URLhaus CSV dump', noun: 'dump' }, toEntry);
 }
 
 export async function fetchUrlhausDump(http: HttpClient, url: string, signal: AbortSignal): Promise<UrlhausDump> {

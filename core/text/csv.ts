@@ -4,6 +4,7 @@
  * closing `# END n entries` without a trailing newline. Pure: text in, rows and per-line problems out.
  * In core because several feeds publish this shape (URLhaus, Feodo Tracker) and connectors never import each other.
  */
+import { SourceDataError } from '../errors';
 
 /** Splits one CSV line; double quotes protect commas and `""` is a literal quote. Null when a quote is left open. */
 export function splitCsvLine(text: string): string[] | null {
@@ -121,4 +122,49 @@ export function abuseChDate(text: string): string | null {
   if (!m) return null;
   const date = new Date(`${m[1]}T${m[2] ?? '00:00:00'}Z`);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+export interface CsvEntries<T> {
+  entries: T[];
+  /** lines skipped as unreadable, in file order */
+  skipped: CsvProblem[];
+  lastUpdated?: string;
+}
+
+export interface CsvEntriesOptions {
+  url: string;
+  columns: readonly string[];
+  /** what the file should be, for messages: `a URLhaus CSV dump` */
+  what: string;
+  /** how messages call the file: `dump`, `list` */
+  noun: string;
+}
+
+/**
+ * Reads a dump into checked entries with one policy for every feed of this shape: a single unreadable line is skipped
+ * and reported with its line; the whole file is refused (SourceDataError naming the URL) when it is not such a dump,
+ * when nothing is readable, when several lines fail and they are over a tenth of the entries, or when a closing
+ * `# END n entries` disagrees with the lines read (a cut download). `toEntry` returns the entry or why the line is bad.
+ */
+export function readCsvEntries<T>(text: string, opts: CsvEntriesOptions, toEntry: (line: number, cells: Record<string, string>) => T | string): CsvEntries<T> {
+  const { url, noun } = opts;
+  const csv = readAbuseChCsv(text, opts.columns);
+  if (isCsvRefusal(csv)) throw new SourceDataError(`${url}: not ${opts.what}: ${csv.reason}`);
+  const entries: T[] = [];
+  const skipped: CsvProblem[] = [...csv.problems];
+  for (const row of csv.rows) {
+    const entry = toEntry(row.line, row.cells);
+    if (typeof entry === 'string') skipped.push({ line: row.line, message: entry });
+    else entries.push(entry);
+  }
+  skipped.sort((a, b) => a.line - b.line);
+  const total = entries.length + skipped.length;
+  if (csv.declaredCount !== undefined && csv.declaredCount !== total) {
+    throw new SourceDataError(`${url}: the ${noun} ends with "END ${csv.declaredCount} entries" but holds ${total} entry line(s); refused as incomplete`);
+  }
+  const first = skipped[0];
+  if (first && (entries.length === 0 || (skipped.length > 1 && skipped.length * 10 > total))) {
+    throw new SourceDataError(`${url} line ${first.line}: ${first.message} (${skipped.length} of ${total} entries unreadable; ${noun} refused)`);
+  }
+  return { entries, skipped, lastUpdated: csv.lastUpdated };
 }

@@ -1,4 +1,4 @@
-import { abuseChDate, isCsvRefusal as isRefusal, readAbuseChCsv, splitCsvLine, type AbuseChCsv } from '../csv';
+import { abuseChDate, isCsvRefusal as isRefusal, readAbuseChCsv, readCsvEntries, splitCsvLine, type AbuseChCsv } from '../csv';
 
 const COLUMNS = ['id', 'dateadded', 'url'] as const;
 const BANNER = ['################', '# abuse.ch Test Dump (CSV)      #', '# Last updated: 2026-01-02 03:04:05 (UTC) #', '# Terms Of Use: https://example.org/terms #', '################', '#'];
@@ -60,5 +60,28 @@ describe('abuse.ch CSV reader', () => {
     expect(abuseChDate('2024-04-01')).toBe('2024-04-01T00:00:00.000Z');
     expect(abuseChDate('2024-13-45 99:00:00')).toBeNull();
     expect(abuseChDate('yesterday')).toBeNull();
+  });
+});
+
+describe('readCsvEntries: one policy for unreadable lines', () => {
+  const opts = { url: 'http://feed.example/list.csv', columns: ['a', 'b'], what: 'a test list', noun: 'list' };
+  const toEntry = (_line: number, cells: Record<string, string>) => (/^\d+$/.test(cells.b!) ? { a: cells.a!, b: Number(cells.b) } : `b "${cells.b}" is not a number`);
+  const rows = (n: number, bad: number[] = []) => Array.from({ length: n }, (_, i) => `"x${i}","${bad.includes(i) ? 'oops' : i}"`).join('\n');
+
+  it('skips a single unreadable line, naming it', () => {
+    const r = readCsvEntries(`# a,b\n${rows(20, [3])}\n`, opts, toEntry);
+    expect(r.entries).toHaveLength(19);
+    expect(r.skipped).toEqual([{ line: 5, message: 'b "oops" is not a number' }]);
+  });
+  it('refuses the file when several lines fail and they are over a tenth of the entries', () => {
+    expect(() => readCsvEntries(`# a,b\n${rows(20, [1, 2, 3])}\n`, opts, toEntry)).toThrow(
+      'http://feed.example/list.csv line 3: b "oops" is not a number (3 of 20 entries unreadable; list refused)',
+    );
+  });
+  it('refuses a cut download whose END count disagrees', () => {
+    expect(() => readCsvEntries(`# a,b\n${rows(3)}\n# END 5 entries`, opts, toEntry)).toThrow('the list ends with "END 5 entries" but holds 3 entry line(s); refused as incomplete');
+  });
+  it('refuses what is not such a file', () => {
+    expect(() => readCsvEntries('<html></html>', opts, toEntry)).toThrow(/^http:\/\/feed\.example\/list\.csv: not a test list: /);
   });
 });
