@@ -3,23 +3,18 @@
  * local HTTP server and imported: every entry becomes one valid vulnerability, the cursor lands on the newest day and
  * a second run sends nothing. Without that folder the suite says so.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stix, type StixObject } from '../../../core';
 import { runConnectorOnce } from '../../../core/testing/run-connector';
 import { startSourceServer, type SourceServer } from '../../../core/testing/source-server';
 import cisaKev from '../connector';
+import { samplesPresent } from '../../../core/testing/samples';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const SAMPLE = join(resolve(REPO_ROOT, '..', 'shared', 'samples'), 'feeds', 'cisa-kev', 'known_exploited_vulnerabilities.json');
 
-if (!existsSync(SAMPLE)) {
-  describe('CISA KEV sample', () => {
-    it('samples folder absent: skipped', () => {
-      console.log(`samples folder absent: skipped (${SAMPLE})`);
-    });
-  });
-} else {
+if (samplesPresent('CISA KEV sample', SAMPLE)) {
   let server: SourceServer;
   beforeAll(async () => {
     server = await startSourceServer();

@@ -3,23 +3,17 @@
  * it), served by a local HTTP server and imported: its 28 entries, the END line honoured, valid STIX, the cursor on
  * the newest first_seen_utc, and nothing sent again on the next run. Skips without the folder.
  */
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stix } from '../../../core';
 import { runConnectorOnce } from '../../../core/testing/run-connector';
 import { startSourceServer, type SourceServer } from '../../../core/testing/source-server';
 import feodo from '../connector';
+import { samplesPresent } from '../../../core/testing/samples';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const SAMPLE = join(resolve(REPO_ROOT, '..', 'shared', 'samples'), 'feeds', 'feodotracker', 'ipblocklist.csv');
 
-if (!existsSync(SAMPLE)) {
-  describe('Feodo Tracker sample', () => {
-    it('samples folder absent: skipped', () => {
-      console.log(`samples folder absent: skipped (${SAMPLE})`);
-    });
-  });
-} else {
+if (samplesPresent('Feodo Tracker sample', SAMPLE)) {
   let server: SourceServer;
   beforeAll(async () => {
     server = await startSourceServer();

@@ -3,22 +3,17 @@
  * platform's property extension, as carried in the `data` of stream events; beside the repository, never copied into
  * it), replayed through the local stand-in of the remote stream. Without that folder the suite says so and passes.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FakeRemote, LogEvent } from './fake-remote';
 import { eventFiles, freshFolders, run, startRemote } from './helpers';
+import { samplesPresent } from '../../../core/testing/samples';
 
 const SAMPLES = resolve(__dirname, '..', '..', '..', '..', 'shared', 'samples', 'live-stream');
 
 type Stix = { id: string; type: string; [key: string]: unknown };
 
-if (!existsSync(SAMPLES)) {
-  describe('live-stream samples', () => {
-    it('samples folder absent: skipped', () => {
-      console.log(`samples folder absent: skipped (${SAMPLES})`);
-    });
-  });
-} else {
+if (samplesPresent('live-stream samples', SAMPLES)) {
   const files = readdirSync(SAMPLES).filter((f) => f.endsWith('.json')).sort();
 
   let remote: FakeRemote;

@@ -4,12 +4,13 @@
  * feed made in memory around two standalone events (CIRCL OSINT with string timestamps and a `\r\n` value; ESET's
  * restSearch-wrapped export). Without that folder the suite says so.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stix, type StixObject } from '../../../core';
 import { runConnectorOnce, type ConnectorRunResult } from '../../../core/testing/run-connector';
 import { startSourceServer, type SourceServer } from '../../../core/testing/source-server';
 import mispFeed from '../connector';
+import { samplesPresent } from '../../../core/testing/samples';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const FEEDS = join(resolve(REPO_ROOT, '..', 'shared', 'samples'), 'feeds');
@@ -20,13 +21,7 @@ const ESET = join(FEEDS, 'misp-events', 'eset-turla-outlook-restsearch-response.
 
 const reports = (r: ConnectorRunResult) => r.objects.filter((o): o is StixObject => o.type === 'report');
 
-if (!existsSync(CHROME) || !existsSync(CIRCL)) {
-  describe('MISP feed samples', () => {
-    it('samples folder absent: skipped', () => {
-      console.log(`samples folder absent: skipped (${FEEDS})`);
-    });
-  });
-} else {
+if (samplesPresent('MISP feed samples', CHROME, CIRCL)) {
   let server: SourceServer;
   beforeAll(async () => {
     server = await startSourceServer();

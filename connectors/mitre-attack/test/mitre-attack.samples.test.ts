@@ -3,23 +3,18 @@
  * by a local HTTP server: every importable object goes out valid and in dependency order, the new detection-strategy
  * and analytic types are left out, and an unchanged bundle sends nothing. Without that folder the suite says so.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stix, type StixObject } from '../../../core';
 import { runConnectorOnce } from '../../../core/testing/run-connector';
 import { startSourceServer, type SourceServer } from '../../../core/testing/source-server';
 import mitreAttack from '../connector';
+import { samplesPresent } from '../../../core/testing/samples';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const SAMPLE = join(resolve(REPO_ROOT, '..', 'shared', 'samples'), 'stix', 'ics-attack-18.1.json');
 
-if (!existsSync(SAMPLE)) {
-  describe('MITRE ATT&CK sample', () => {
-    it('samples folder absent: skipped', () => {
-      console.log(`samples folder absent: skipped (${SAMPLE})`);
-    });
-  });
-} else {
+if (samplesPresent('MITRE ATT&CK sample', SAMPLE)) {
   let server: SourceServer;
   beforeAll(async () => {
     server = await startSourceServer();

@@ -3,25 +3,20 @@
  * served by a local HTTP server as the API's single page: every record becomes one valid vulnerability with its CVSS
  * scores, and the zone-less timestamps are read as UTC. Without that folder the suite says so.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stix } from '../../../core';
 import { runConnectorOnce } from '../../../core/testing/run-connector';
 import { startSourceServer, type SourceServer } from '../../../core/testing/source-server';
 import nvdCve from '../connector';
+import { samplesPresent } from '../../../core/testing/samples';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const SAMPLES = join(resolve(REPO_ROOT, '..', 'shared', 'samples'), 'feeds', 'nvd-api-2.0');
 const PATH = '/rest/json/cves/2.0';
 const NOW = new Date('2023-03-14T18:00:00.000Z');
 
-if (!existsSync(SAMPLES)) {
-  describe('NVD API samples', () => {
-    it('samples folder absent: skipped', () => {
-      console.log(`samples folder absent: skipped (${SAMPLES})`);
-    });
-  });
-} else {
+if (samplesPresent('NVD API samples', SAMPLES)) {
   let server: SourceServer;
   beforeEach(async () => {
     server = await startSourceServer();

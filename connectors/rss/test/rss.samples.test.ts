@@ -3,12 +3,13 @@
  * server and imported by the connector: counts, the mapping field by field on chosen items, the platform's id
  * formula, valid STIX, and an unchanged feed sending nothing on the next run. Without that folder the suite says so.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stix, type StixObject } from '../../../core';
 import { runConnectorOnce } from '../../../core/testing/run-connector';
 import { startSourceServer, type SourceServer } from '../../../core/testing/source-server';
 import rss from '../connector';
+import { samplesPresent } from '../../../core/testing/samples';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const SAMPLES = join(resolve(REPO_ROOT, '..', 'shared', 'samples'), 'rss');
@@ -28,13 +29,7 @@ const ITEMS: Record<string, number> = {
 
 const reports = (objects: StixObject[]) => objects.filter((o) => o.type === 'report');
 
-if (!existsSync(SAMPLES)) {
-  describe('RSS samples', () => {
-    it('samples folder absent: skipped', () => {
-      console.log(`samples folder absent: skipped (${SAMPLES})`);
-    });
-  });
-} else {
+if (samplesPresent('RSS samples', SAMPLES)) {
   let server: SourceServer;
   beforeAll(async () => {
     server = await startSourceServer();

@@ -13,6 +13,7 @@ import type { TaxiiConfig } from '../config';
 import type { JsonObject } from './fixtures';
 import type { StoredObject } from './server-pages';
 import { startTaxiiServer, type TaxiiServer } from './taxii-server';
+import { samplesPresent } from '../../../core/testing/samples';
 
 const SAMPLES = resolve(__dirname, '..', '..', '..', '..', 'shared', 'samples');
 const TAXII = join(SAMPLES, 'taxii');
@@ -63,13 +64,7 @@ async function check(config: TaxiiConfig): ReturnType<NonNullable<typeof taxii.c
   return taxii.check!({ config, settings: {} as CommonSettings, log: pino({ level: 'silent' }), http, signal: new AbortController().signal });
 }
 
-if (!existsSync(SAMPLES)) {
-  describe('TAXII samples', () => {
-    it('samples folder absent: skipped', () => {
-      console.log(`samples folder absent: skipped (${SAMPLES})`);
-    });
-  });
-} else {
+if (samplesPresent('TAXII samples', SAMPLES)) {
   describe.each(['2.1', '2.0'] as const)('medallion TAXII %s data', (version) => {
     const data = readJson<Record<string, { collections?: MedallionCollection[] }>>(join(TAXII, `medallion-taxii${version.replace('.', '')}`, 'default_data.json'));
     const collections = Object.values(data).flatMap((root) => root.collections ?? []).filter((c) => (c.objects ?? []).length > 0);

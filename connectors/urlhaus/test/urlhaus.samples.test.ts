@@ -3,23 +3,18 @@
  * served by a local HTTP server and imported: every entry becomes an indicator, "None" gives no tag labels, the
  * cursor lands on the newest dateadded, and an unchanged dump sends nothing on the next run. Skips without the folder.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stix, type StixObject } from '../../../core';
 import { runConnectorOnce } from '../../../core/testing/run-connector';
 import { startSourceServer, type SourceServer } from '../../../core/testing/source-server';
 import urlhaus from '../connector';
+import { samplesPresent } from '../../../core/testing/samples';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const SAMPLE = join(resolve(REPO_ROOT, '..', 'shared', 'samples'), 'feeds', 'urlhaus', 'csv_online-head.csv');
 
-if (!existsSync(SAMPLE)) {
-  describe('URLhaus sample', () => {
-    it('samples folder absent: skipped', () => {
-      console.log(`samples folder absent: skipped (${SAMPLE})`);
-    });
-  });
-} else {
+if (samplesPresent('URLhaus sample', SAMPLE)) {
   let server: SourceServer;
   beforeAll(async () => {
     server = await startSourceServer();
