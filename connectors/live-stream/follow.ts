@@ -86,8 +86,10 @@ class Follower {
       const idle = this.position.heartbeat(ev.id);
       if (idle && this.ctx.settings.connector.run_and_terminate && !this.position.recovering) {
         this.finished = true;
+        // flush first, so the counts include the last batch
+        const last = this.flush(true);
         this.log.info({ position: ev.id, ...this.counts }, 'live stream idle: everything up to now was read');
-        return this.flush(true);
+        return last;
       }
       // events waiting go with their batch (full or due), which will carry the position this heartbeat gave
       if (this.pending.size > 0 && this.pending.msUntilDue(performance.now()) > 0) return null;
