@@ -8,4 +8,9 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('octi-connector: not built yet; run `npm run build` in ' + path.join(__dirname, '..') + '\n');
   process.exit(1);
 }
+// `octi-connector list | head`: a reader that goes away is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 require(entry).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
