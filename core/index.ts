@@ -16,7 +16,7 @@ export type { State } from './state/store';
 export * as stix from './stix';
 export type { StixObject, StixBundle, StreamEvent, ExternalReference } from './stix/types';
 export type { TlpName } from './stix/markings';
-export { advanceDateCursor, initialDateCursor, isAfterDateCursor } from './state/date-cursor';
+export { advanceDateCursor, dateCursorBatches, initialDateCursor, isAfterDateCursor } from './state/date-cursor';
 export type { DateCursor } from './state/date-cursor';
 export { abuseChDate, isCsvRefusal, readAbuseChCsv, readCsvEntries, splitCsvLine } from './text/csv';
 export type { AbuseChCsv, CsvEntries, CsvEntriesOptions, CsvProblem, CsvRefusal, CsvRow } from './text/csv';

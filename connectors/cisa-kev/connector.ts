@@ -1,4 +1,4 @@
-import { advanceDateCursor, defineConnector, field, initialDateCursor, isAfterDateCursor, type DateCursor } from '../../core';
+import { dateCursorBatches, defineConnector, field, initialDateCursor, isAfterDateCursor, type DateCursor } from '../../core';
 import { fetchKevCatalog, type KevEntry } from './client';
 import { dayToIso, entryToVulnerability } from './convert';
 
@@ -45,13 +45,10 @@ export default defineConnector<typeof config, KevState>({
       description: 'Cybersecurity and Infrastructure Security Agency (United States)',
     });
     const marking = ctx.stix.tlpMarking(ctx.config.tlp);
-    let cursor = after;
-    for (let i = 0; i < fresh.length; i += BATCH_SIZE) {
+    for (const { records: slice, cursor } of dateCursorBatches(fresh, after, BATCH_SIZE, (entry) => ({ date: dayToIso(entry.dateAdded), id: entry.cveID }))) {
       if (ctx.signal.aborted) return;
-      const slice = fresh.slice(i, i + BATCH_SIZE);
       const objects = [author, marking, ...slice.map((e) => entryToVulnerability(e, { author, tlp: ctx.config.tlp }))];
-      for (const entry of slice) cursor = advanceDateCursor(cursor, dayToIso(entry.dateAdded), entry.cveID);
-      yield { objects, checkpoint: { ...cursor } };
+      yield { objects, checkpoint: cursor };
     }
   },
   async check(ctx) {

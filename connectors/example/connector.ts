@@ -1,4 +1,4 @@
-import { advanceDateCursor, defineConnector, field, initialDateCursor, isAfterDateCursor, type DateCursor } from '../../core';
+import { dateCursorBatches, defineConnector, field, initialDateCursor, isAfterDateCursor, type DateCursor } from '../../core';
 import { fetchIocs } from './client';
 import { isSupportedType, rowToStix } from './convert';
 
@@ -34,9 +34,7 @@ export default defineConnector<typeof config, ExampleState>({
     ctx.log.info({ rows: rows.length, new: fresh.length }, 'list fetched');
 
     const author = ctx.stix.makeOrganization(AUTHOR, { created: '2024-01-01T00:00:00.000Z' });
-    let cursor = after;
-    for (let i = 0; i < fresh.length; i += ctx.config.batch_size) {
-      const slice = fresh.slice(i, i + ctx.config.batch_size);
+    for (const { records: slice, cursor } of dateCursorBatches(fresh, after, ctx.config.batch_size, (row) => ({ date: row.first_seen, id: row.value }))) {
       const objects = [author, ctx.stix.tlpMarking(ctx.config.tlp)];
       for (const row of slice) {
         if (!isSupportedType(row.type)) {
@@ -45,8 +43,7 @@ export default defineConnector<typeof config, ExampleState>({
         }
         objects.push(...rowToStix({ ...row, type: row.type }, { author, tlp: ctx.config.tlp }));
       }
-      for (const row of slice) cursor = advanceDateCursor(cursor, row.first_seen, row.value);
-      yield { objects, checkpoint: { ...cursor } };
+      yield { objects, checkpoint: cursor };
     }
   },
 });

@@ -1,4 +1,4 @@
-import { advanceDateCursor, defineConnector, field, initialDateCursor, isAfterDateCursor, type DateCursor } from '../../core';
+import { dateCursorBatches, defineConnector, field, initialDateCursor, isAfterDateCursor, type DateCursor } from '../../core';
 import { fetchC2List, type C2Entry } from './client';
 import { batchToStix } from './convert';
 
@@ -39,13 +39,10 @@ export default defineConnector<typeof config, FeodoState>({
 
     const author = ctx.stix.makeOrganization(AUTHOR, { created: '2024-01-01T00:00:00.000Z' });
     const marking = ctx.stix.tlpMarking(ctx.config.tlp);
-    let cursor = after;
-    for (let start = 0; start < fresh.length; start += BATCH_SIZE) {
+    for (const { records: slice, cursor } of dateCursorBatches(fresh, after, BATCH_SIZE, (entry) => ({ date: entry.first_seen, id: keyOf(entry) }))) {
       if (ctx.signal.aborted) return;
-      const slice = fresh.slice(start, start + BATCH_SIZE);
       const objects = [author, marking, ...batchToStix(slice, { author, tlp: ctx.config.tlp })];
-      for (const entry of slice) cursor = advanceDateCursor(cursor, entry.first_seen, keyOf(entry));
-      yield { objects, checkpoint: { ...cursor } };
+      yield { objects, checkpoint: cursor };
     }
   },
   async check(ctx) {

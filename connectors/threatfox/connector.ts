@@ -1,4 +1,4 @@
-import { advanceDateCursor, defineConnector, field, initialDateCursor, isAfterDateCursor, type DateCursor, type StixObject } from '../../core';
+import { dateCursorBatches, defineConnector, field, initialDateCursor, isAfterDateCursor, type DateCursor, type StixObject } from '../../core';
 import { daysSince, fetchRecentIocs, MAX_DAYS, type ThreatFoxIoc } from './client';
 import { iocToStix, mapIoc } from './convert';
 
@@ -44,9 +44,7 @@ export default defineConnector<typeof config, ThreatFoxState>({
 
     const author = ctx.stix.makeOrganization(AUTHOR, { created: '2024-01-01T00:00:00.000Z' });
     const marking = ctx.stix.tlpMarking(ctx.config.tlp);
-    let cursor = after;
-    for (let i = 0; i < fresh.length; i += BATCH_SIZE) {
-      const slice = fresh.slice(i, i + BATCH_SIZE);
+    for (const { records: slice, cursor } of dateCursorBatches(fresh, after, BATCH_SIZE, (ioc) => ({ date: ioc.first_seen, id: keyOf(ioc) }))) {
       const objects: StixObject[] = [author, marking];
       for (const ioc of slice) {
         const mapped = mapIoc(ioc);
@@ -56,8 +54,7 @@ export default defineConnector<typeof config, ThreatFoxState>({
         }
         objects.push(...iocToStix(ioc, mapped, { author, tlp: ctx.config.tlp }));
       }
-      for (const ioc of slice) cursor = advanceDateCursor(cursor, ioc.first_seen, keyOf(ioc));
-      yield { objects, checkpoint: { ...cursor } };
+      yield { objects, checkpoint: cursor };
     }
   },
   async check(ctx) {
