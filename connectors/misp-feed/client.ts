@@ -24,13 +24,8 @@ export interface MispAttribute {
   tags: string[];
 }
 
-export interface MispEvent {
-  uuid: string;
-  info: string;
-  date: string;
-  timestamp: number;
-  orgc: string;
-  tags: string[];
+/** An event file: what the manifest says of it, plus its own details and attributes. */
+export interface MispEvent extends ManifestEntry {
   threatLevel: string;
   analysis: string;
   /** the event's own attributes, then those of its MISP objects; deleted ones left out */
