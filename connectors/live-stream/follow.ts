@@ -1,4 +1,4 @@
-import { SourceAuthError, SourceUnavailableError, isOctiError, type Batch, type CollectContext, type Logger } from '../../core';
+import { SourceAuthError, SourceUnavailableError, isOctiError, type Batch, type CollectContext, type Logger, sleep } from '../../core';
 import { openStream } from './client';
 import type { LiveStreamConfig } from './config';
 import { isDataEventType, toStreamEvent } from './convert';
@@ -14,21 +14,6 @@ const MAX_RETRY_MS = 60_000;
 const RUN_AND_TERMINATE_ATTEMPTS = 5;
 
 type Ctx = CollectContext<LiveStreamConfig, LiveState>;
-
-/** Waits `ms`; resolves early (false) when the signal aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(ok);
-    };
-    const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** What one connection does with the events it reads. */
 class Follower {
@@ -171,7 +156,8 @@ export async function* followStream(ctx: Ctx): AsyncGenerator<Batch<LiveState>> 
       if (ctx.settings.connector.run_and_terminate && failures >= RUN_AND_TERMINATE_ATTEMPTS) throw err;
       const wait = Math.min(MAX_RETRY_MS, cfg.retry_delay_ms * 2 ** (failures - 1));
       ctx.log.warn({ attempt: failures, retry_in_ms: wait, reason: err instanceof Error ? err.message : String(err) }, 'live stream interrupted; reconnecting');
-      if (!(await pause(wait, ctx.signal))) return;
+      await sleep(wait, ctx.signal);
+      if (ctx.signal.aborted) return;
     } finally {
       reader?.close();
     }
